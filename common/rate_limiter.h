@@ -2,11 +2,13 @@
 //
 // The clock is injected so tests are exact and fast. Rates from 0.1/s to 100k/s:
 // tokens are kept as doubles refilled from the elapsed time, and the burst is
-// bounded (max(1, rate * burst_seconds)) so a long pause does not release a flood.
+// bounded (max(1, rate * 10 ms)) so a long pause does not release a flood. Buckets
+// start full. Not thread-safe: one limiter per event loop.
 #ifndef NARROWSCAN_COMMON_RATE_LIMITER_H_
 #define NARROWSCAN_COMMON_RATE_LIMITER_H_
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
@@ -25,11 +27,16 @@ class TokenBucket {
   TokenBucket(double rate, double burst, int64_t now_ns);
   // Takes one token if available at `now_ns`.
   bool TryTake(int64_t now_ns);
+  // True when a token is available at `now_ns` (takes none).
+  bool HasToken(int64_t now_ns);
+  // True when the bucket holds its whole burst: indistinguishable from a new one.
+  bool Full(int64_t now_ns) const;
   // Nanoseconds from now_ns until a token is available (0 if one is now).
   int64_t WaitNs(int64_t now_ns) const;
 
  private:
   void Refill(int64_t now_ns);
+  double TokensAt(int64_t now_ns) const;
   double rate_, burst_, tokens_;
   int64_t last_ns_;
 };
@@ -41,6 +48,7 @@ class RateLimiter {
   RateLimiter(double global_rate, double per24_rate, Clock clock);
 
   // True when one attempt to `address` may go now; it is then charged to both buckets.
+  // A refusal charges nothing.
   bool TryAcquire(Ipv4 address);
   // Nanoseconds until the global bucket has a token (for sleeping in the event loop).
   int64_t GlobalWaitNs() const;
@@ -50,6 +58,7 @@ class RateLimiter {
   TokenBucket global_;
   double per24_rate_;
   std::unordered_map<uint32_t, TokenBucket> per24_;  // pruned when full buckets pile up
+  size_t prune_at_ = 4096;
 };
 
 }  // namespace narrowscan
