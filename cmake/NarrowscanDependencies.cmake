@@ -1,5 +1,8 @@
 # All dependencies are Debian packages (see scripts/setup). Each is wrapped in an
 # imported target named ns::<name> so component CMakeLists never repeat find logic.
+option(NARROWSCAN_STATIC_PAHO "Static probe: static Paho C++ from cross/build-paho, static binary" OFF)
+option(NARROWSCAN_BROKER_TLS "Static probe: Paho with OpenSSL for ssl:// brokers (about +3.5 MB)" ON)
+include(NarrowscanStaticProbe)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 find_package(flatbuffers CONFIG REQUIRED)
@@ -21,12 +24,30 @@ add_library(ns::mbedtls INTERFACE IMPORTED)
 target_include_directories(ns::mbedtls INTERFACE ${MBEDTLS_INCLUDE_DIR})
 target_link_libraries(ns::mbedtls INTERFACE ${MBEDTLS_LIB} ${MBEDX509_LIB} ${MBEDCRYPTO_LIB})
 
-find_package(PahoMqttCpp CONFIG REQUIRED)
-if(TARGET PahoMqttCpp::paho-mqttpp3-static AND NARROWSCAN_STATIC_PAHO)
-  add_library(ns::paho ALIAS PahoMqttCpp::paho-mqttpp3-static)
+# Paho MQTT C++. Debian ships no static libpaho-mqttpp3.a: static builds link the one
+# cross/build-paho makes, and Debian's static Paho C, with OpenSSL (ssl:// brokers) or
+# without (tcp:// only). Code can test NARROWSCAN_BROKER_TLS (0/1) to refuse ssl://
+# with a clear message instead of Paho's late connect failure.
+add_library(ns::paho INTERFACE IMPORTED)
+if(NARROWSCAN_STATIC_PAHO)
+  find_path(PAHO_CPP_INCLUDE_DIR mqtt/async_client.h REQUIRED)
+  find_library(PAHO_CPP_STATIC_LIB paho-mqttpp3 REQUIRED)
+  if(NARROWSCAN_BROKER_TLS)
+    find_library(PAHO_C_STATIC_LIB paho-mqtt3as REQUIRED)
+    find_package(OpenSSL REQUIRED)
+    set(NS_PAHO_TLS_LIBS OpenSSL::SSL OpenSSL::Crypto)
+  else()
+    find_library(PAHO_C_STATIC_LIB paho-mqtt3a REQUIRED)
+  endif()
+  target_include_directories(ns::paho INTERFACE ${PAHO_CPP_INCLUDE_DIR})
+  target_link_libraries(ns::paho INTERFACE ${PAHO_CPP_STATIC_LIB} ${PAHO_C_STATIC_LIB} ${NS_PAHO_TLS_LIBS}
+                        Threads::Threads ${CMAKE_DL_LIBS} rt anl)
+  target_compile_definitions(ns::paho INTERFACE NARROWSCAN_BROKER_TLS=$<BOOL:${NARROWSCAN_BROKER_TLS}>)
 else()
-  add_library(ns::paho INTERFACE IMPORTED)
+  # Debian's shared Paho C++ always links Paho C with OpenSSL.
+  find_package(PahoMqttCpp CONFIG REQUIRED)
   target_link_libraries(ns::paho INTERFACE PahoMqttCpp::paho-mqttpp3)
+  target_compile_definitions(ns::paho INTERFACE NARROWSCAN_BROKER_TLS=1)
 endif()
 
 find_package(CLI11 CONFIG REQUIRED)

@@ -1,0 +1,39 @@
+# Static probe builds (the arm64/armhf presets, NARROWSCAN_STATIC_PAHO=ON): one
+# self-contained binary per board, so nothing on the device has to match the build
+# machine's libraries. Included from NarrowscanDependencies.cmake before any find_*.
+#
+# - every find_library prefers static archives (.a);
+# - fmt and toml++ are used header-only: Debian ships them only as shared libraries,
+#   and their package configs skip target creation when the targets already exist;
+# - the Paho part of NarrowscanDependencies.cmake links the static Paho C++ archive
+#   that cross/build-paho makes, with Paho C with or without OpenSSL
+#   (NARROWSCAN_BROKER_TLS).
+# Host names (the broker's) resolve through glibc's built-in "files" and "dns"
+# sources, which static glibc 2.36 carries without loading NSS modules; cross/test
+# checks it under qemu (see docs/deploy.md).
+if(NOT NARROWSCAN_STATIC_PAHO)
+  return()
+endif()
+if(NOT NARROWSCAN_PROBE_ONLY)
+  message(FATAL_ERROR "NARROWSCAN_STATIC_PAHO builds the probe only: add -DNARROWSCAN_PROBE_ONLY=ON")
+endif()
+
+set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
+set(OPENSSL_USE_STATIC_LIBS TRUE)
+
+find_path(NS_FMT_INCLUDE_DIR fmt/format.h REQUIRED)
+foreach(target fmt::fmt fmt::fmt-header-only)
+  add_library(${target} INTERFACE IMPORTED)
+  target_include_directories(${target} INTERFACE ${NS_FMT_INCLUDE_DIR})
+  target_compile_definitions(${target} INTERFACE FMT_HEADER_ONLY=1)
+endforeach()
+
+find_path(NS_TOMLPLUSPLUS_INCLUDE_DIR toml++/toml.h REQUIRED)
+add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)
+target_include_directories(tomlplusplus::tomlplusplus INTERFACE ${NS_TOMLPLUSPLUS_INCLUDE_DIR})
+target_compile_definitions(tomlplusplus::tomlplusplus INTERFACE TOML_HEADER_ONLY=1)
+
+# Unused sections go: the static archives (OpenSSL above all) are far larger than
+# what the probe calls.
+add_compile_options(-ffunction-sections -fdata-sections)
+add_link_options(-static -Wl,--gc-sections)

@@ -1,0 +1,30 @@
+# Sourced by the cross/ scripts: maps a Debian architecture name (arm64, armhf) to
+# the GNU triplet, qemu-user binary and CMake processor name, and names the cache
+# folders. Everything cached lives under cross/ (gitignored) so a CI run from a fresh
+# clone builds it once and later runs reuse it.
+cross_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(cd "$cross_dir/.." && pwd)
+
+cross_arch_vars() {
+  case $1 in
+    arm64) triplet=aarch64-linux-gnu qemu=qemu-aarch64 ;;
+    armhf) triplet=arm-linux-gnueabihf qemu=qemu-arm ;;
+    *) echo "cross: unknown architecture '$1' (use arm64 or armhf)" >&2; return 2 ;;
+  esac
+  sysroot=$cross_dir/sysroot/$1
+  outdir=$cross_dir/out/$1
+}
+
+# The machine's own Debian mirror (the first URIs: of debian.sources, or the first
+# deb line of sources.list): the repository never names a mirror host.
+cross_mirror() {
+  local uri=""
+  if [[ -r /etc/apt/sources.list.d/debian.sources ]]; then
+    uri=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [[ -z $uri && -r /etc/apt/sources.list ]]; then
+    uri=$(awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)
+  fi
+  [[ -n $uri ]] || { echo "cross: no Debian mirror found in the apt configuration" >&2; return 1; }
+  echo "$uri"
+}
