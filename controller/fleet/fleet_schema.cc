@@ -1,0 +1,94 @@
+#include "controller/fleet/fleet_schema.h"
+
+namespace narrowscan::fleet {
+
+namespace {
+
+// Version 1. Never edit a step once committed: append a new one.
+constexpr std::string_view kStep1 = R"sql(
+CREATE TABLE fleet_probes(
+  id TEXT PRIMARY KEY,
+  pubkey_pem TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen INTEGER,
+  state TEXT NOT NULL DEFAULT 'never-seen',
+  status_json TEXT);
+CREATE TABLE fleet_probe_regions(
+  probe_id TEXT NOT NULL REFERENCES fleet_probes(id) ON DELETE CASCADE,
+  first INTEGER NOT NULL, last INTEGER NOT NULL,
+  PRIMARY KEY(probe_id, first));
+CREATE TABLE fleet_targets(
+  first INTEGER NOT NULL, last INTEGER NOT NULL, added_at INTEGER NOT NULL,
+  PRIMARY KEY(first, last));
+CREATE TABLE fleet_exclusions(
+  id INTEGER PRIMARY KEY,
+  first INTEGER NOT NULL, last INTEGER NOT NULL,
+  reason TEXT NOT NULL, added_at INTEGER NOT NULL, removed_at INTEGER);
+CREATE TABLE fleet_rounds(
+  id INTEGER PRIMARY KEY,
+  state TEXT NOT NULL,             -- planned | running | done
+  started_at INTEGER NOT NULL,
+  deadline INTEGER NOT NULL,
+  ended_at INTEGER,
+  end_reason TEXT);
+CREATE TABLE fleet_round_probes(
+  round_id INTEGER NOT NULL REFERENCES fleet_rounds(id),
+  probe_id TEXT NOT NULL,
+  plan_version INTEGER NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0,
+  planned_narrowed INTEGER NOT NULL DEFAULT 0,
+  planned_standard INTEGER NOT NULL DEFAULT 0,
+  planned_discovery INTEGER NOT NULL DEFAULT 0,
+  standard_equivalent INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  bytes_sent INTEGER NOT NULL DEFAULT 0,
+  bytes_received INTEGER NOT NULL DEFAULT 0,
+  results INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(round_id, probe_id));
+CREATE TABLE fleet_batches(
+  probe_id TEXT NOT NULL, round_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+  results INTEGER NOT NULL, committed_at INTEGER NOT NULL,
+  PRIMARY KEY(probe_id, round_id, seq));
+CREATE TABLE fleet_results(
+  round_id INTEGER NOT NULL, probe_id TEXT NOT NULL,
+  ip INTEGER NOT NULL, port INTEGER NOT NULL, state INTEGER NOT NULL,
+  service TEXT NOT NULL DEFAULT '', banner BLOB,
+  tls_subject TEXT, tls_issuer TEXT,
+  connect_us INTEGER, committed_at INTEGER NOT NULL,
+  PRIMARY KEY(round_id, ip, port));
+CREATE INDEX fleet_results_ip ON fleet_results(ip);
+CREATE TABLE fleet_hosts(
+  ip INTEGER PRIMARY KEY,
+  first_round INTEGER NOT NULL,
+  last_round INTEGER NOT NULL,
+  open_ports TEXT NOT NULL,        -- current open ports, "22,80"
+  scanned_ports TEXT NOT NULL,     -- ports the last plan gave this host
+  devices TEXT NOT NULL DEFAULT '',-- matched device ids, sorted, comma-separated
+  estimated_ports TEXT NOT NULL DEFAULT '',
+  deviated INTEGER NOT NULL DEFAULT 0,
+  dirty INTEGER NOT NULL DEFAULT 1 -- new results not yet estimated
+);
+CREATE TABLE fleet_estimates(
+  ip INTEGER NOT NULL, rank INTEGER NOT NULL,
+  device TEXT NOT NULL, score REAL NOT NULL, banner_score REAL NOT NULL, port_score REAL NOT NULL,
+  vendor TEXT, type TEXT, product TEXT, model TEXT, version TEXT,
+  level INTEGER NOT NULL, round_id INTEGER NOT NULL,
+  PRIMARY KEY(ip, rank));
+CREATE TABLE fleet_plans(
+  probe_id TEXT NOT NULL, version INTEGER NOT NULL, round_id INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  summary_json TEXT NOT NULL,
+  chunks BLOB NOT NULL,            -- signed chunks, each prefixed by its u32 length
+  PRIMARY KEY(probe_id, version));
+CREATE TABLE fleet_refusals(
+  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, probe_id TEXT, reason TEXT NOT NULL);
+CREATE TABLE fleet_audit(
+  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE fleet_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql";
+
+}  // namespace
+
+Status MigrateFleetSchema(Store& store) { return store.Migrate("fleet", {kStep1}); }
+
+}  // namespace narrowscan::fleet
