@@ -60,7 +60,10 @@ double TokenBucket::TokensAt(int64_t now_ns) const {
 int64_t TokenBucket::WaitNs(int64_t now_ns) const {
   const double tokens = TokensAt(now_ns);
   if (tokens >= 1.0) return 0;
-  return static_cast<int64_t>(std::ceil((1.0 - tokens) / rate_ * kNsPerSecond));
+  // Refill counts from last_ns_, so a `now_ns` before it waits that much longer.
+  const int64_t behind = now_ns < last_ns_ ? last_ns_ - now_ns : 0;
+  return behind + std::max<int64_t>(
+                      1, static_cast<int64_t>(std::ceil((1.0 - tokens) / rate_ * kNsPerSecond)));
 }
 
 RateLimiter::RateLimiter(double global_rate, double per24_rate, Clock clock)
