@@ -5,7 +5,7 @@ option(NARROWSCAN_BROKER_TLS "Static probe: Paho with OpenSSL for ssl:// brokers
 include(NarrowscanStaticProbe)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
-find_package(flatbuffers CONFIG REQUIRED)
+find_package(FlatBuffers CONFIG REQUIRED)
 find_program(FLATC flatc REQUIRED)
 
 # Standalone Asio is header-only.
