@@ -4,6 +4,8 @@
 #include <cstdio>
 
 #include "controller/cli/cli_options.h"
+#include "controller/estimation/commands/estimation_commands.h"
+#include "controller/report/report_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"narrowscan: narrowed wide-area IoT scanning — controller and tools"};
@@ -12,6 +14,9 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   // Each component adds its subcommands here (one line each).
+  narrowscan::RegisterEstimationCommands(&app);
+  narrowscan::RegisterSweepCommand(&app);
+  narrowscan::RegisterEvaluateCommand(&app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,345 @@
+#include "controller/estimation/estimator.h"
+
+#include <fmt/format.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "controller/estimation/banner_fields.h"
+#include "controller/estimation/value_template.h"
+
+namespace narrowscan {
+namespace {
+
+constexpr double kScoreTolerance = 1e-9;
+
+struct KeywordRef {
+  uint32_t entry;
+  const Keyword* keyword;
+};
+
+// The sets of one field: set s reports indices into set_keywords[s], which maps them to
+// global keyword numbers.
+struct FieldMatcher {
+  std::vector<std::unique_ptr<re2::RE2::Set>> sets;
+  std::vector<std::vector<uint32_t>> set_keywords;
+  std::vector<uint32_t> keywords;  // all keywords of the field, while building
+};
+
+struct Hit {
+  uint32_t keyword;
+  std::string_view value;  // the field value it matched (first one)
+};
+
+// Compiles `keywords` into sets of at most max_size; a set whose program does not fit
+// the memory budget is split in halves until it does.
+void BuildSets(const std::vector<KeywordRef>& refs, const std::vector<uint32_t>& keywords,
+               size_t max_size, FieldMatcher* out) {
+  for (size_t start = 0; start < keywords.size(); start += max_size) {
+    std::vector<uint32_t> chunk(keywords.begin() + start,
+                                keywords.begin() + std::min(keywords.size(), start + max_size));
+    std::vector<std::vector<uint32_t>> pending{std::move(chunk)};
+    while (!pending.empty()) {
+      std::vector<uint32_t> part = std::move(pending.back());
+      pending.pop_back();
+      re2::RE2::Options options = KeywordRegexOptions();
+      options.set_max_mem(int64_t{256} << 20);
+      auto set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+      for (uint32_t k : part) set->Add(refs[k].keyword->regex, nullptr);
+      if (!set->Compile() && part.size() > 1) {
+        const size_t half = part.size() / 2;
+        pending.emplace_back(part.begin() + half, part.end());
+        pending.emplace_back(part.begin(), part.begin() + half);
+        continue;
+      }
+      out->sets.push_back(std::move(set));
+      out->set_keywords.push_back(std::move(part));
+    }
+  }
+}
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+double Jaccard(const std::vector<uint16_t>& a, const std::vector<uint16_t>& b) {
+  size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  const size_t total = a.size() + b.size() - common;
+  return total == 0 ? 0.0 : static_cast<double>(common) / static_cast<double>(total);
+}
+
+}  // namespace
+
+struct Estimator::Impl {
+  DeviceDb db;
+  EstimatorOptions options;
+  std::vector<KeywordRef> keywords;
+  std::vector<uint32_t> entry_first_keyword;  // entry → its first global keyword number
+  std::array<FieldMatcher, kFieldIdCount> fixed;
+  std::unordered_map<std::string, FieldMatcher> headers;  // by lower-case header name
+  FieldMask mask;
+  size_t set_count = 0;
+
+  void MatchValue(const FieldMatcher& matcher, std::string_view value, std::vector<int>* scratch,
+                  std::vector<Hit>* hits) const {
+    for (size_t s = 0; s < matcher.sets.size(); ++s) {
+      scratch->clear();
+      re2::RE2::Set::ErrorInfo info{};
+      const std::vector<uint32_t>& map = matcher.set_keywords[s];
+      if (matcher.sets[s]->Match(value, scratch, &info)) {
+        for (int i : *scratch) hits->push_back({map[static_cast<size_t>(i)], value});
+      } else if (info.kind != re2::RE2::Set::kNoError) {
+        // DFA out of memory on this input: the same answer, the slow way.
+        for (uint32_t k : map) {
+          if (re2::RE2::PartialMatch(value, *keywords[k].keyword->compiled)) {
+            hits->push_back({k, value});
+          }
+        }
+      }
+    }
+  }
+
+  // Every keyword that matches some field of some banner, sorted by keyword number,
+  // each once (with the first value it matched). `fields` keeps the values alive.
+  std::vector<Hit> CollectHits(const Host& host, std::vector<BannerFields>* fields) const {
+    std::vector<Hit> hits;
+    std::vector<int> scratch;
+    std::string name;
+    for (size_t b = 0; b < host.banners.size(); ++b) {
+      BannerFields& f = (*fields)[b];
+      f.Extract(host.banners[b], mask);
+      for (size_t id = 0; id < kFieldIdCount; ++id) {
+        if (fixed[id].sets.empty()) continue;
+        if (const std::string_view* v = f.Get(static_cast<FieldId>(id))) {
+          MatchValue(fixed[id], *v, &scratch, &hits);
+        }
+      }
+      for (const BannerFields::Header& h : f.headers()) {
+        name = LowerAscii(h.name);
+        auto it = headers.find(name);
+        if (it != headers.end()) MatchValue(it->second, h.value, &scratch, &hits);
+      }
+    }
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const Hit& a, const Hit& b) { return a.keyword < b.keyword; });
+    hits.erase(std::unique(hits.begin(), hits.end(),
+                           [](const Hit& a, const Hit& b) { return a.keyword == b.keyword; }),
+               hits.end());
+    return hits;
+  }
+
+  static std::vector<uint16_t> HostPorts(const Host& host) {
+    std::vector<uint16_t> ports = host.open_ports;
+    for (const BannerRecord& b : host.banners) {
+      if (b.port != 0) ports.push_back(b.port);
+    }
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    return ports;
+  }
+
+  // The match of entry `e` given its hits [first, last) (sorted by keyword).
+  DeviceMatch Score(uint32_t e, const Hit* first, const Hit* last,
+                    const std::vector<uint16_t>& ports) const {
+    const DeviceEntry& entry = db.entries[e];
+    DeviceMatch m;
+    m.device = entry.id;
+    m.db_index = e;
+    for (const Hit* h = first; h != last; ++h)
+      m.banner_score += keywords[h->keyword].keyword->weight;
+    m.port_score = Jaccard(ports, entry.ports);
+    m.score = options.alpha * m.banner_score + (1 - options.alpha) * m.port_score;
+    return m;
+  }
+
+  // Fills the values of a match that will be reported.
+  void Resolve(DeviceMatch* m, const Hit* first, const Hit* last) const {
+    const DeviceEntry& entry = db.entries[m->db_index];
+    std::vector<std::pair<std::string, std::string>> captures;  // first one wins
+    auto add = [&](std::string name, std::string_view value) {
+      for (const auto& c : captures) {
+        if (c.first == name) return;
+      }
+      captures.emplace_back(std::move(name), std::string(value));
+    };
+    for (const Hit* h = first; h != last; ++h) {
+      const re2::RE2& re = *keywords[h->keyword].keyword->compiled;
+      const int groups = re.NumberOfCapturingGroups();
+      if (groups <= 0) continue;
+      std::vector<re2::StringPiece> sub(static_cast<size_t>(groups) + 1);
+      if (!re.Match(h->value, 0, h->value.size(), re2::RE2::UNANCHORED, sub.data(), groups + 1)) {
+        continue;
+      }
+      std::vector<std::string_view> names(static_cast<size_t>(groups) + 1);
+      for (const auto& [name, index] : re.NamedCapturingGroups()) names[index] = name;
+      for (int g = 1; g <= groups; ++g) {
+        if (sub[g].data() == nullptr) continue;  // did not take part
+        const std::string_view v(sub[g].data(), sub[g].size());
+        add(std::to_string(g), v);
+        if (!names[g].empty()) add(std::string(names[g]), v);
+      }
+    }
+    const CaptureLookup lookup = [&](std::string_view ref) -> const std::string* {
+      for (const auto& c : captures) {
+        if (c.first == ref) return &c.second;
+      }
+      return nullptr;
+    };
+    auto captured = [&](std::string_view name) -> const std::string* {
+      const std::string* v = lookup(name);
+      return v && !v->empty() ? v : nullptr;
+    };
+    m->vendor = ExpandTemplate(entry.vendor, lookup);
+    m->product = ExpandTemplate(entry.product, lookup);
+    m->model = ExpandTemplate(entry.model, lookup);
+    m->version = ExpandTemplate(entry.version, lookup);
+    m->type = entry.type;
+    if (const auto* v = captured("vendor")) m->vendor = *v;
+    if (const auto* v = captured("product")) m->product = *v;
+    if (const auto* v = captured("model")) m->model = *v;
+    if (const auto* v = captured("version")) m->version = *v;
+    for (const auto& [name, value] : entry.attributes) {
+      std::string expanded = ExpandTemplate(value, lookup);
+      if (!expanded.empty()) m->attributes[name] = std::move(expanded);
+    }
+    for (const auto& [name, value] : captures) {
+      if (name.empty() || name[0] == '_' || (name[0] >= '0' && name[0] <= '9') ||
+          name == "vendor" || name == "product" || name == "model" || name == "version" ||
+          name == "type" || value.empty()) {
+        continue;
+      }
+      m->attributes[name] = value;
+    }
+    m->level = DeriveLevel(m->vendor, m->model, m->type);
+  }
+};
+
+Estimator::Estimator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Estimator::Estimator(Estimator&&) noexcept = default;
+Estimator& Estimator::operator=(Estimator&&) noexcept = default;
+Estimator::~Estimator() = default;
+
+Result<Estimator> Estimator::Create(DeviceDb db, EstimatorOptions options) {
+  if (!(options.alpha >= 0 && options.alpha <= 1)) {
+    return Error{fmt::format("alpha {} is outside [0, 1]", options.alpha)};
+  }
+  if (!(options.threshold >= 0 && options.threshold <= 1)) {
+    return Error{fmt::format("threshold {} is outside [0, 1]", options.threshold)};
+  }
+  if (options.max_set_size == 0) options.max_set_size = 1;
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(db);
+  impl->options = options;
+  for (size_t e = 0; e < impl->db.entries.size(); ++e) {
+    DeviceEntry& entry = impl->db.entries[e];
+    impl->entry_first_keyword.push_back(static_cast<uint32_t>(impl->keywords.size()));
+    for (Keyword& k : entry.keywords) {
+      if (!k.compiled) k.compiled = std::make_shared<re2::RE2>(k.regex, KeywordRegexOptions());
+      if (!k.compiled->ok()) {
+        return Error{fmt::format("{}:{}: device '{}': regex does not compile: {}", entry.file,
+                                 k.line, entry.id, k.compiled->error())};
+      }
+      const auto number = static_cast<uint32_t>(impl->keywords.size());
+      impl->keywords.push_back({static_cast<uint32_t>(e), &k});
+      if (auto id = FieldIdFromName(k.field)) {
+        impl->fixed[static_cast<size_t>(*id)].keywords.push_back(number);
+        impl->mask.fixed.set(static_cast<size_t>(*id));
+      } else if (k.field.rfind("http.header.", 0) == 0) {
+        impl->headers[k.field.substr(12)].keywords.push_back(number);
+        impl->mask.headers = true;
+      } else {
+        return Error{fmt::format("{}:{}: device '{}': unknown field '{}'", entry.file, k.line,
+                                 entry.id, k.field)};
+      }
+    }
+  }
+  impl->entry_first_keyword.push_back(static_cast<uint32_t>(impl->keywords.size()));
+  for (FieldMatcher& m : impl->fixed) {
+    BuildSets(impl->keywords, m.keywords, options.max_set_size, &m);
+    impl->set_count += m.sets.size();
+  }
+  for (auto& [name, m] : impl->headers) {
+    BuildSets(impl->keywords, m.keywords, options.max_set_size, &m);
+    impl->set_count += m.sets.size();
+  }
+  return Estimator(std::move(impl));
+}
+
+std::vector<DeviceMatch> Estimator::Estimate(const Host& host) const {
+  const Impl& im = *impl_;
+  std::vector<BannerFields> fields(host.banners.size());
+  const std::vector<Hit> hits = im.CollectHits(host, &fields);
+  const std::vector<uint16_t> ports = Impl::HostPorts(host);
+  const double th = im.options.threshold - kScoreTolerance;
+  std::vector<DeviceMatch> matches;
+  auto consider = [&](uint32_t e, const Hit* first, const Hit* last) {
+    DeviceMatch m = im.Score(e, first, last, ports);
+    if (m.score < th) return;
+    im.Resolve(&m, first, last);
+    matches.push_back(std::move(m));
+  };
+  const Hit* begin = hits.data();
+  const Hit* end = hits.data() + hits.size();
+  if (1 - im.options.alpha >= th) {
+    // Ports alone can reach th: every entry is a candidate.
+    const Hit* h = begin;
+    for (uint32_t e = 0; e < im.db.entries.size(); ++e) {
+      const Hit* first = h;
+      while (h != end && im.keywords[h->keyword].entry == e) ++h;
+      consider(e, first, h);
+    }
+  } else {
+    for (const Hit* h = begin; h != end;) {
+      const uint32_t e = im.keywords[h->keyword].entry;
+      const Hit* first = h;
+      while (h != end && im.keywords[h->keyword].entry == e) ++h;
+      consider(e, first, h);
+    }
+  }
+  std::sort(matches.begin(), matches.end(), [](const DeviceMatch& a, const DeviceMatch& b) {
+    if (std::fabs(a.score - b.score) > kScoreTolerance) return a.score > b.score;
+    if (a.level != b.level) return a.level > b.level;
+    return a.db_index < b.db_index;
+  });
+  return matches;
+}
+
+DeviceMatch Estimator::Evaluate(const Host& host, size_t db_index) const {
+  const Impl& im = *impl_;
+  std::vector<BannerFields> fields(host.banners.size());
+  const std::vector<Hit> hits = im.CollectHits(host, &fields);
+  const auto e = static_cast<uint32_t>(db_index);
+  auto first = std::lower_bound(hits.begin(), hits.end(), im.entry_first_keyword[e],
+                                [](const Hit& h, uint32_t k) { return h.keyword < k; });
+  auto last = std::lower_bound(first, hits.end(), im.entry_first_keyword[e + 1],
+                               [](const Hit& h, uint32_t k) { return h.keyword < k; });
+  const Hit* f = hits.data() + (first - hits.begin());
+  const Hit* l = hits.data() + (last - hits.begin());
+  DeviceMatch m = im.Score(e, f, l, Impl::HostPorts(host));
+  im.Resolve(&m, f, l);
+  return m;
+}
+
+const DeviceDb& Estimator::db() const { return impl_->db; }
+const EstimatorOptions& Estimator::options() const { return impl_->options; }
+size_t Estimator::keyword_count() const { return impl_->keywords.size(); }
+size_t Estimator::set_count() const { return impl_->set_count; }
+
+}  // namespace narrowscan

@@ -1,0 +1,79 @@
+// Estimator: which devices of a device DB sit behind one host (design §2).
+//
+// For every entry d: Sb = Σ weight of d's keywords that match some field of some banner
+// of the host; Sp = |Ps ∩ Pd| / |Ps ∪ Pd| (Jaccard; 0 when both are empty), with Ps the
+// host's open ports plus the ports of its banners; S = α·Sb + (1−α)·Sp. Every entry
+// with S ≥ th (compared with a 1e-9 tolerance, so 0.6 + 0.2 reaches 0.8) is reported,
+// ordered by S (descending), then level (descending), then DB order.
+//
+// Speed: the keywords of each field are compiled into RE2::Set objects, so one pass
+// over a field value finds every keyword that matches it; a keyword's own regex runs
+// only when its entry is reported and it has capture groups. If a set's DFA runs out of
+// memory on some input, that set's regexes are run one by one for that input, so the
+// result never depends on memory.
+//
+// Thread safety: after Create(), all const methods may be called concurrently from
+// any number of threads (RE2 and RE2::Set are safe for concurrent const use; each call
+// keeps its scratch on its own stack).
+#ifndef NARROWSCAN_CONTROLLER_ESTIMATION_ESTIMATOR_H_
+#define NARROWSCAN_CONTROLLER_ESTIMATION_ESTIMATOR_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "controller/estimation/device_entry.h"
+#include "controller/estimation/host.h"
+
+namespace narrowscan {
+
+struct EstimatorOptions {
+  double alpha = 1.0;      // weight of Sb against Sp, in [0, 1]
+  double threshold = 0.8;  // th, in [0, 1]
+  // At most this many keywords per RE2::Set; bounds each set's program and DFA.
+  size_t max_set_size = 2048;
+};
+
+struct DeviceMatch {
+  std::string device;   // entry id
+  size_t db_index = 0;  // position in DB order
+  double score = 0, banner_score = 0, port_score = 0;
+  // Resolved values (templates expanded, named captures applied); bytes as matched.
+  std::string vendor, product, model, version, type;
+  int level = 0;
+  std::map<std::string, std::string> attributes;  // extra values, by name
+};
+
+class Estimator {
+ public:
+  // Fails when an option is out of range or a keyword's regex does not compile
+  // (only possible for entries not made by DeviceDbLoader).
+  static Result<Estimator> Create(DeviceDb db, EstimatorOptions options = {});
+
+  Estimator(Estimator&&) noexcept;
+  Estimator& operator=(Estimator&&) noexcept;
+  ~Estimator();
+
+  // The devices estimated for `host` (S ≥ th), best first; empty = not estimated.
+  std::vector<DeviceMatch> Estimate(const Host& host) const;
+
+  // The match entry `db_index` gets for `host`, whatever its score. REQUIRES: db_index <
+  // db().entries.size().
+  DeviceMatch Evaluate(const Host& host, size_t db_index) const;
+
+  const DeviceDb& db() const;
+  const EstimatorOptions& options() const;
+  size_t keyword_count() const;
+  size_t set_count() const;  // RE2::Set objects built (for tools and benchmarks)
+
+ private:
+  struct Impl;
+  explicit Estimator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace narrowscan
+
+#endif  // NARROWSCAN_CONTROLLER_ESTIMATION_ESTIMATOR_H_
