@@ -1,0 +1,460 @@
+#include "probe/engine/scan_engine.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <random>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/rate_limiter.h"
+#include "common/target_permutation.h"
+#include "probe/engine/syn_packet.h"
+#include "probe/engine/syn_socket.h"
+#include "probe/engine/tcp_session.h"
+
+namespace narrowscan {
+
+const char* PortStateName(PortState state) {
+  switch (state) {
+    case PortState::kOpen:
+      return "open";
+    case PortState::kClosed:
+      return "closed";
+    case PortState::kTimeout:
+      return "timeout";
+    case PortState::kError:
+      return "error";
+  }
+  return "error";
+}
+
+bool HasRawSocketCapability() {
+  const int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(asio::io_context& io, ScanConfig config, TargetSpace targets, ResultCallback on_result)
+      : io_(io),
+        config_(std::move(config)),
+        targets_(std::move(targets)),
+        on_result_(std::move(on_result)),
+        limiter_(config_.rate, config_.rate_per_24, SteadyClock()),
+        env_(io_, config_, counters_),
+        pump_timer_(io_),
+        syn_timer_(io_) {
+    if (!targets_.Empty()) {
+      permutation_.emplace(targets_.Size(), config_.seed, config_.shard, config_.shards);
+      if (config_.start_position > 0) permutation_->Seek(config_.start_position);
+    }
+    config_.scope.Size();  // build lookup caches before use
+    config_.exclusions.Size();
+  }
+
+  Status Start(DoneCallback on_done) {
+    on_done_ = std::move(on_done);
+    if (config_.rate <= 0) return Error{"rate must be > 0"};
+    if (config_.max_concurrency == 0) return Error{"max concurrency must be > 0"};
+    if (config_.grab_banners) {
+      auto tls = TlsClientConfig::Create();
+      if (!tls.ok()) return Error{tls.error()};
+      env_.tls = *tls;
+    }
+    if (config_.syn) {
+      auto socket = SynSocket::Open(io_);
+      if (!socket.ok()) return Error{socket.error()};
+      syn_ = std::move(*socket);
+      std::random_device rd;
+      syn_key_ = SynCookieKey{(uint64_t{rd()} << 32) | rd(), (uint64_t{rd()} << 32) | rd()};
+      syn_->ReceiveLoop([self = shared_from_this()](std::span<const uint8_t> packet) {
+        self->OnSynPacket(packet);
+      });
+    }
+    started_ = true;
+    if (!permutation_) exhausted_ = true;
+    if (exhausted_ && config_.syn) StartSynDrain();
+    asio::post(io_, [self = shared_from_this()] { self->Pump(); });
+    return Status::Ok();
+  }
+
+  void UpdateExclusions(RangeSet exclusions) {
+    exclusions.Size();
+    asio::post(io_, [self = shared_from_this(), ex = std::move(exclusions)]() mutable {
+      self->config_.exclusions = std::move(ex);
+      std::vector<TcpSession*> now_excluded;
+      for (const auto& [s, sequence] : self->active_) {
+        if (!self->Allowed(s->ip())) now_excluded.push_back(s);
+      }
+      // Their pairs count as skipped: excluded now, whatever they were at the start.
+      for (TcpSession* s : now_excluded) {
+        self->AbortSession(s, /*pair_done=*/true);
+        Bump(self->counters_.excluded);
+        Bump(self->counters_.done);
+      }
+      self->Pump();
+    });
+  }
+
+  void Pause() {
+    asio::post(io_, [self = shared_from_this()] { self->paused_ = true; });
+  }
+  void Resume() {
+    asio::post(io_, [self = shared_from_this()] {
+      self->paused_ = false;
+      self->Pump();
+    });
+  }
+  void Stop() {
+    asio::post(io_, [self = shared_from_this()] {
+      if (self->finished_) return;
+      self->stopping_ = true;
+      self->pending_.reset();
+      std::vector<TcpSession*> all;
+      for (const auto& [s, sequence] : self->active_) all.push_back(s);
+      // Unfinished pairs stay before the checkpoint: a resumed scan redoes them.
+      for (TcpSession* s : all) self->AbortSession(s, /*pair_done=*/false);
+      self->MaybeFinish();
+    });
+  }
+
+  const ScanCounters& counters() const { return counters_; }
+  bool Finished() const { return finished_; }
+  uint64_t TotalPairs() const { return (targets_.Size() + config_.shards - 1) / config_.shards; }
+
+  uint64_t CheckpointPosition() const {
+    if (!permutation_) return 0;
+    if (config_.syn) return SynCheckpoint();
+    if (!dispatched_.empty()) return dispatched_.front().position;
+    if (pending_) return pending_->position;
+    return permutation_->Position();
+  }
+
+ private:
+  struct Pending {
+    Target target;
+    uint64_t position;  // the cursor before Next() yielded this pair
+  };
+  struct Dispatched {
+    uint64_t position;
+    bool done;
+  };
+
+  bool Allowed(Ipv4 ip) const {
+    if (!config_.scope.Empty() && !config_.scope.Contains(ip)) return false;
+    return !config_.exclusions.Contains(ip);
+  }
+
+  uint64_t OpenSockets() const { return active_.size(); }
+
+  void AbortSession(TcpSession* session, bool pair_done) {
+    auto it = active_.find(session);
+    if (it == active_.end()) return;
+    const std::optional<uint64_t> sequence = it->second;
+    active_.erase(it);
+    counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (pair_done && sequence) MarkDispatchedDone(*sequence);
+    session->Abort();
+  }
+
+  void MarkDispatchedDone(uint64_t sequence) {
+    dispatched_[sequence - dispatched_base_].done = true;
+    while (!dispatched_.empty() && dispatched_.front().done) {
+      dispatched_.pop_front();
+      ++dispatched_base_;
+    }
+  }
+
+  // Starts as many attempts as rate, concurrency and pause allow, then sleeps until
+  // the next token (or until a session ends frees a slot).
+  void Pump() {
+    if (!started_ || finished_ || stopping_ || exhausted_) return MaybeFinish();
+    if (pumping_) return;
+    pumping_ = true;
+    const int64_t now = NowNs();
+    while (!paused_) {
+      if (!config_.syn && OpenSockets() >= config_.max_concurrency) break;
+      if (!pending_) {
+        const uint64_t before = permutation_->Position();
+        std::optional<uint64_t> index = permutation_->Next();
+        if (!index) {
+          exhausted_ = true;
+          break;
+        }
+        pending_ = Pending{targets_.At(*index), before};
+      }
+      if (!Allowed(pending_->target.ip)) {
+        Bump(counters_.excluded);
+        Bump(counters_.done);
+        pending_.reset();
+        continue;
+      }
+      if (!limiter_.TryAcquire(pending_->target.ip)) {
+        const int64_t wait = limiter_.GlobalWaitNs();
+        // Global token available but the /24 is at its cap: poll again shortly.
+        ArmPump(wait > 0 ? wait : 1000000);
+        break;
+      }
+      if (counters_.first_attempt_ns.load(std::memory_order_relaxed) == 0) {
+        counters_.first_attempt_ns.store(now, std::memory_order_relaxed);
+      }
+      counters_.last_attempt_ns.store(NowNs(), std::memory_order_relaxed);
+      Bump(counters_.attempts);
+      if (config_.syn) {
+        SendSyn(*pending_);
+      } else {
+        Launch(*pending_);
+      }
+      pending_.reset();
+    }
+    if (syn_ && syn_->queued() > 0) FlushSyn();
+    pumping_ = false;
+    if (exhausted_) {
+      if (config_.syn && !syn_draining_) StartSynDrain();
+      MaybeFinish();
+    }
+  }
+
+  void ArmPump(int64_t wait_ns) {
+    if (pump_armed_) return;
+    pump_armed_ = true;
+    pump_timer_.expires_after(std::chrono::nanoseconds(wait_ns));
+    pump_timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
+      self->pump_armed_ = false;
+      if (!ec) self->Pump();
+    });
+  }
+
+  void Launch(const Pending& p) {
+    const uint64_t sequence = dispatched_base_ + dispatched_.size();
+    dispatched_.push_back(Dispatched{p.position, false});
+    StartSession(p.target, p.position, sequence);
+  }
+
+  void StartSession(Target t, uint64_t position, std::optional<uint64_t> sequence) {
+    Bump(counters_.in_flight);
+    auto session = std::make_shared<TcpSession>(
+        env_, t.ip, t.port, position,
+        [self = shared_from_this(), sequence](TcpSession* s, ScanResult&& r) {
+          self->OnSessionDone(s, std::move(r), sequence);
+        });
+    active_.emplace(session.get(), sequence);
+    session->Start();
+  }
+
+  void OnSessionDone(TcpSession* session, ScanResult&& result, std::optional<uint64_t> sequence) {
+    active_.erase(session);
+    counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (sequence) MarkDispatchedDone(*sequence);
+    if (config_.syn) result.state = PortState::kOpen;  // it answered the SYN: open
+    Report(std::move(result));
+    if (!sequence && !syn_grab_queue_.empty()) StartQueuedGrabs();
+    // Free a slot: continue from the event loop so deep completion chains stay flat.
+    if (!pump_posted_) {
+      pump_posted_ = true;
+      asio::post(io_, [self = shared_from_this()] {
+        self->pump_posted_ = false;
+        self->Pump();
+      });
+    }
+  }
+
+  void Report(ScanResult&& result) {
+    switch (result.state) {
+      case PortState::kOpen:
+        Bump(counters_.open);
+        break;
+      case PortState::kClosed:
+        Bump(counters_.closed);
+        break;
+      case PortState::kTimeout:
+        Bump(counters_.timeout);
+        break;
+      case PortState::kError:
+        Bump(counters_.errors);
+        break;
+    }
+    if (!config_.syn) Bump(counters_.done);
+    if (on_result_) on_result_(std::move(result));
+  }
+
+  // --- --syn mode ---------------------------------------------------------------
+
+  void SendSyn(const Pending& p) {
+    Ipv4 source = config_.syn_source;
+    if (source == 0) {
+      auto routed = syn_->SourceFor(p.target.ip);
+      if (!routed.ok()) {
+        ScanResult r;
+        r.ip = p.target.ip;
+        r.port = p.target.port;
+        r.position = p.position;
+        r.state = PortState::kError;
+        r.error = routed.error();
+        Report(std::move(r));
+        return;
+      }
+      source = *routed;
+    }
+    uint8_t packet[kSynPacketSize];
+    const SynCookie cookie = MakeSynCookie(syn_key_, source, p.target.ip, p.target.port);
+    BuildSynPacket(packet, source, p.target.ip, p.target.port, cookie, ip_id_++);
+    if (syn_->queued() == SynSocket::kBatch) FlushSyn();
+    syn_->Queue(p.target.ip, packet);
+    Bump(counters_.bytes_sent, kSynPacketSize);
+    Bump(counters_.done);
+    // Checkpoint history: the position reached at this time.
+    const int64_t now = NowNs();
+    if (syn_history_.empty() || now - syn_history_.back().first > 50'000'000) {
+      syn_history_.emplace_back(now, permutation_->Position());
+    }
+  }
+
+  void FlushSyn() {
+    // The kernel's queue can be briefly full at high rates; wait for it to drain.
+    for (int spins = 0; syn_->queued() > 0 && spins < 1000; ++spins) {
+      if (syn_->Flush() == 0) ::usleep(50);
+    }
+  }
+
+  void OnSynPacket(std::span<const uint8_t> packet) {
+    std::optional<SynReply> reply = ParseSynReply(packet, syn_key_);
+    if (!reply || !Allowed(reply->ip)) return;
+    Bump(counters_.bytes_received, packet.size());
+    const uint64_t key = (uint64_t{reply->ip} << 16) | reply->port;
+    if (!syn_seen_.insert(key).second) return;  // retransmitted SYN-ACK
+    if (!reply->open) {
+      ScanResult r;
+      r.ip = reply->ip;
+      r.port = reply->port;
+      r.state = PortState::kClosed;
+      Report(std::move(r));
+      return;
+    }
+    if (!config_.grab_banners) {
+      ScanResult r;
+      r.ip = reply->ip;
+      r.port = reply->port;
+      r.state = PortState::kOpen;
+      Report(std::move(r));
+      return;
+    }
+    syn_grab_queue_.push_back(Target{reply->ip, reply->port});
+    StartQueuedGrabs();
+  }
+
+  void StartQueuedGrabs() {
+    while (!syn_grab_queue_.empty() && OpenSockets() < config_.max_concurrency && !stopping_) {
+      const Target t = syn_grab_queue_.front();
+      syn_grab_queue_.pop_front();
+      if (!Allowed(t.ip)) continue;
+      StartSession(t, 0, std::nullopt);
+    }
+  }
+
+  void StartSynDrain() {
+    syn_draining_ = true;
+    syn_timer_.expires_after(config_.syn_wait);
+    syn_timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
+      if (ec) return;
+      self->syn_->Close();
+      self->syn_closed_ = true;
+      self->MaybeFinish();
+    });
+  }
+
+  uint64_t SynCheckpoint() const {
+    // Replies to SYNs sent within syn_wait may still come, and grabs started from them
+    // may still run: go back to a position old enough that all of its work is done.
+    std::chrono::nanoseconds back = config_.syn_wait;
+    if (!active_.empty() || !syn_grab_queue_.empty()) {
+      back += config_.connect_timeout + config_.grab_timeout;
+    }
+    const int64_t limit = NowNs() - back.count();
+    uint64_t position = config_.start_position;
+    for (const auto& [when, pos] : syn_history_) {
+      if (when > limit) break;
+      position = pos;
+    }
+    if (finished_ && exhausted_ && !stopping_) return permutation_->Position();
+    return position;
+  }
+
+  void MaybeFinish() {
+    if (finished_ || !started_) return;
+    const bool sending_done = exhausted_ || stopping_;
+    const bool syn_done = !config_.syn || syn_closed_ || stopping_;
+    if (!sending_done || !syn_done || !active_.empty()) return;
+    if (config_.syn && !syn_grab_queue_.empty() && !stopping_) return StartQueuedGrabs();
+    finished_ = true;
+    pump_timer_.cancel();
+    syn_timer_.cancel();
+    if (syn_) syn_->Close();
+    if (on_done_) {
+      DoneCallback done = std::move(on_done_);
+      done();
+    }
+  }
+
+  asio::io_context& io_;
+  ScanConfig config_;
+  TargetSpace targets_;
+  ResultCallback on_result_;
+  DoneCallback on_done_;
+  RateLimiter limiter_;
+  ScanCounters counters_;
+  SessionEnvironment env_;
+  std::optional<TargetPermutation> permutation_;
+  std::optional<Pending> pending_;
+  std::deque<Dispatched> dispatched_;  // connect mode, in dispatch order
+  uint64_t dispatched_base_ = 0;       // sequence number of dispatched_.front()
+  // Open sessions and their dispatch sequence numbers (none for --syn grabs).
+  std::unordered_map<TcpSession*, std::optional<uint64_t>> active_;
+  asio::steady_timer pump_timer_;
+  bool started_ = false, finished_ = false, stopping_ = false, paused_ = false;
+  bool exhausted_ = false, pumping_ = false, pump_armed_ = false, pump_posted_ = false;
+
+  std::unique_ptr<SynSocket> syn_;
+  SynCookieKey syn_key_;
+  uint16_t ip_id_ = 1;
+  std::unordered_set<uint64_t> syn_seen_;
+  std::deque<Target> syn_grab_queue_;
+  std::deque<std::pair<int64_t, uint64_t>> syn_history_;
+  asio::steady_timer syn_timer_;
+  bool syn_draining_ = false, syn_closed_ = false;
+};
+
+ScanEngine::ScanEngine(asio::io_context& io, ScanConfig config, TargetSpace targets,
+                       ResultCallback on_result)
+    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(targets),
+                                   std::move(on_result))) {}
+ScanEngine::~ScanEngine() = default;
+Status ScanEngine::Start(DoneCallback on_done) { return impl_->Start(std::move(on_done)); }
+void ScanEngine::UpdateExclusions(RangeSet exclusions) {
+  impl_->UpdateExclusions(std::move(exclusions));
+}
+void ScanEngine::Pause() { impl_->Pause(); }
+void ScanEngine::Resume() { impl_->Resume(); }
+void ScanEngine::Stop() { impl_->Stop(); }
+const ScanCounters& ScanEngine::counters() const { return impl_->counters(); }
+uint64_t ScanEngine::CheckpointPosition() const { return impl_->CheckpointPosition(); }
+bool ScanEngine::Finished() const { return impl_->Finished(); }
+uint64_t ScanEngine::TotalPairs() const { return impl_->TotalPairs(); }
+
+}  // namespace narrowscan

@@ -1,0 +1,74 @@
+// ScanEngine: walks a TargetSpace in TargetPermutation order on an Asio io_context and
+// reports one ScanResult per attempted pair.
+//
+// Contract:
+// - Pacing: at most ScanConfig::rate attempts per second overall (token bucket from
+//   common/rate_limiter.h) and rate_per_24 per destination /24; at most
+//   max_concurrency sockets open at once.
+// - Safety: right before every attempt the address is checked against the scope (if
+//   set) and the current exclusions; UpdateExclusions() replaces them at any time from
+//   any thread, takes effect for the next attempt, and aborts in-flight sessions to
+//   addresses that became excluded (their results are dropped).
+// - Results: on_result is called on the io_context thread, once per attempted pair
+//   (connect mode) or once per answering pair (--syn: open, and closed from RSTs; no
+//   per-target state, so no timeouts).
+// - Checkpoints: CheckpointPosition() is a permutation position such that every pair
+//   before it has been reported or skipped; a new engine with the same space, seed and
+//   shard, started there, covers the rest (in-flight pairs at the stop are redone).
+// - Pause()/Resume() stop and restart new attempts (in-flight ones finish), e.g. when
+//   the caller's spool is full. Stop() ends the scan early: no new attempts, in-flight
+//   sessions are aborted, on_done runs.
+// All members except UpdateExclusions/Pause/Resume/Stop/counters() must be called on
+// the io_context thread. Destroy the engine only after the io_context stopped running.
+#ifndef NARROWSCAN_PROBE_ENGINE_SCAN_ENGINE_H_
+#define NARROWSCAN_PROBE_ENGINE_SCAN_ENGINE_H_
+
+#include <asio.hpp>
+#include <functional>
+#include <memory>
+
+#include "common/result.h"
+#include "probe/engine/scan_config.h"
+#include "probe/engine/scan_counters.h"
+#include "probe/engine/scan_result.h"
+#include "probe/engine/target_space.h"
+
+namespace narrowscan {
+
+class ScanEngine {
+ public:
+  using ResultCallback = std::function<void(ScanResult&&)>;
+  using DoneCallback = std::function<void()>;
+
+  ScanEngine(asio::io_context& io, ScanConfig config, TargetSpace targets,
+             ResultCallback on_result);
+  ~ScanEngine();
+  ScanEngine(const ScanEngine&) = delete;
+  ScanEngine& operator=(const ScanEngine&) = delete;
+
+  // Checks what the mode needs (raw socket for --syn, TLS setup) and starts. Errors
+  // say what is missing; nothing is sent then.
+  Status Start(DoneCallback on_done);
+
+  void UpdateExclusions(RangeSet exclusions);
+  void Pause();
+  void Resume();
+  void Stop();
+
+  const ScanCounters& counters() const;
+  uint64_t CheckpointPosition() const;
+  bool Finished() const;
+  // Pairs this shard will walk in all, and how many are behind us (for progress).
+  uint64_t TotalPairs() const;
+
+ private:
+  class Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// True when this process may open raw IPv4 sockets (CAP_NET_RAW), which --syn needs.
+bool HasRawSocketCapability();
+
+}  // namespace narrowscan
+
+#endif  // NARROWSCAN_PROBE_ENGINE_SCAN_ENGINE_H_

@@ -1,0 +1,134 @@
+#include "probe/engine/syn_socket.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace narrowscan {
+
+Result<std::unique_ptr<SynSocket>> SynSocket::Open(asio::io_context& io) {
+  const int send_fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (send_fd < 0) {
+    const int e = errno;
+    if (e == EPERM || e == EACCES) {
+      return Error{
+          "--syn needs raw sockets (CAP_NET_RAW): run as root or grant it with "
+          "`setcap cap_net_raw+ep narrowscan-probe`, or scan without --syn"};
+    }
+    return Error{std::string("--syn: raw socket: ") + std::strerror(e)};
+  }
+  const int receive_fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  if (receive_fd < 0) {
+    const int e = errno;
+    ::close(send_fd);
+    return Error{std::string("--syn: raw receive socket: ") + std::strerror(e)};
+  }
+  // Replies arrive in bursts at high rates; a large buffer keeps them (root may exceed
+  // rmem_max with the FORCE variants; fall back silently to the plain ones).
+  int size = 16 << 20;
+  if (::setsockopt(receive_fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) {
+    ::setsockopt(receive_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+  size = 4 << 20;
+  if (::setsockopt(send_fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0) {
+    ::setsockopt(send_fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  }
+  return std::unique_ptr<SynSocket>(new SynSocket(io, send_fd, receive_fd));
+}
+
+SynSocket::SynSocket(asio::io_context& io, int send_fd, int receive_fd)
+    : send_fd_(send_fd),
+      receive_(io, receive_fd),
+      packets_(kBatch * kSynPacketSize),
+      destinations_(kBatch) {}
+
+SynSocket::~SynSocket() {
+  Close();
+  ::close(send_fd_);
+}
+
+void SynSocket::Close() {
+  std::error_code ignored;
+  receive_.close(ignored);
+  on_packet_ = nullptr;
+}
+
+Result<Ipv4> SynSocket::SourceFor(Ipv4 destination) {
+  auto it = source_by_24_.find(Slash24(destination));
+  if (it != source_by_24_.end()) return it->second;
+  // A connected UDP socket asks the routing table; nothing is sent.
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Error{std::string("route lookup: ") + std::strerror(errno)};
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(9);
+  to.sin_addr.s_addr = htonl(destination);
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0;
+  const int e = errno;
+  ::close(fd);
+  if (!ok) return Error{"no route to " + FormatIpv4(destination) + ": " + std::strerror(e)};
+  const Ipv4 source = ntohl(local.sin_addr.s_addr);
+  source_by_24_.emplace(Slash24(destination), source);
+  return source;
+}
+
+void SynSocket::Queue(Ipv4 destination, std::span<const uint8_t> packet) {
+  std::memcpy(packets_.data() + count_ * kSynPacketSize, packet.data(), kSynPacketSize);
+  destinations_[count_] = destination;
+  ++count_;
+}
+
+size_t SynSocket::Flush() {
+  if (count_ == 0) return 0;
+  mmsghdr messages[kBatch];
+  iovec vectors[kBatch];
+  sockaddr_in addresses[kBatch];
+  for (size_t i = 0; i < count_; ++i) {
+    addresses[i] = sockaddr_in{};
+    addresses[i].sin_family = AF_INET;
+    addresses[i].sin_addr.s_addr = htonl(destinations_[i]);
+    vectors[i] = iovec{packets_.data() + i * kSynPacketSize, kSynPacketSize};
+    messages[i] = mmsghdr{};
+    messages[i].msg_hdr.msg_name = &addresses[i];
+    messages[i].msg_hdr.msg_namelen = sizeof addresses[i];
+    messages[i].msg_hdr.msg_iov = &vectors[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+  }
+  const int sent = ::sendmmsg(send_fd_, messages, static_cast<unsigned>(count_), 0);
+  if (sent <= 0) return 0;  // buffer full: retried by the next Flush
+  const size_t n = static_cast<size_t>(sent);
+  std::memmove(packets_.data(), packets_.data() + n * kSynPacketSize,
+               (count_ - n) * kSynPacketSize);
+  std::copy(destinations_.begin() + static_cast<long>(n),
+            destinations_.begin() + static_cast<long>(count_), destinations_.begin());
+  count_ -= n;
+  return n;
+}
+
+void SynSocket::ReceiveLoop(std::function<void(std::span<const uint8_t>)> on_packet) {
+  on_packet_ = std::move(on_packet);
+  WaitReceive();
+}
+
+void SynSocket::WaitReceive() {
+  receive_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const std::error_code& ec) {
+    if (ec || !on_packet_) return;
+    while (true) {
+      const ssize_t n =
+          ::recv(receive_.native_handle(), receive_buffer_.data(), receive_buffer_.size(), 0);
+      if (n <= 0) break;
+      on_packet_(std::span<const uint8_t>(receive_buffer_.data(), static_cast<size_t>(n)));
+      if (!on_packet_) return;
+    }
+    WaitReceive();
+  });
+}
+
+}  // namespace narrowscan

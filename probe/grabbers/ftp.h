@@ -1,0 +1,20 @@
+// FTP greeting: the complete first reply (multi-line "220-" continuations included).
+#ifndef NARROWSCAN_PROBE_GRABBERS_FTP_H_
+#define NARROWSCAN_PROBE_GRABBERS_FTP_H_
+
+#include "probe/grabbers/grabber.h"
+
+namespace narrowscan {
+
+class FtpGrabber : public Grabber {
+ public:
+  using Grabber::Grabber;
+  const char* service() const override { return "ftp"; }
+
+ protected:
+  GrabStep OnData(std::string_view data) override;
+};
+
+}  // namespace narrowscan
+
+#endif  // NARROWSCAN_PROBE_GRABBERS_FTP_H_

@@ -1,0 +1,101 @@
+#include "probe/standalone/checkpoint.h"
+
+#include <unistd.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace narrowscan {
+namespace {
+
+struct Fnv {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  void Add(uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xFF;
+      h *= 0x100000001b3ULL;
+    }
+  }
+  std::string Hex() const {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+  }
+};
+
+}  // namespace
+
+std::string HashRanges(const RangeSet& set) {
+  Fnv f;
+  for (const Ipv4Range& r : set.ranges()) {
+    f.Add(r.first);
+    f.Add(r.last);
+  }
+  return f.Hex();
+}
+
+std::string HashScan(const RangeSet& targets, const std::vector<uint16_t>& ports) {
+  Fnv f;
+  for (const Ipv4Range& r : targets.ranges()) {
+    f.Add(r.first);
+    f.Add(r.last);
+  }
+  f.Add(0xFFFFFFFFFFFFFFFFULL);  // separates the two lists
+  for (uint16_t p : ports) f.Add(p);
+  return f.Hex();
+}
+
+Status SaveCheckpoint(const std::string& path, const Checkpoint& c) {
+  nlohmann::json j = {{"format", 1},
+                      {"seed", c.seed},
+                      {"shard", c.shard},
+                      {"shards", c.shards},
+                      {"position", c.position},
+                      {"scan_hash", c.scan_hash},
+                      {"exclusions_hash", c.exclusions_hash},
+                      {"complete", c.complete}};
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) return Error{tmp + ": cannot write: " + std::strerror(errno)};
+  const std::string text = j.dump() + "\n";
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
+                  std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+  std::fclose(f);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Error{path + ": cannot write the checkpoint: " + std::strerror(errno)};
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    if (errno == ENOENT) return std::optional<Checkpoint>();
+    return Error{path + ": cannot read: " + std::strerror(errno)};
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
+  auto bad = [&](const std::string& why) { return Error{path + ": not a resume file: " + why}; };
+  if (j.is_discarded() || !j.is_object()) return bad("not JSON");
+  if (j.value("format", 0) != 1) return bad("unknown format");
+  Checkpoint c;
+  try {
+    c.seed = j.at("seed").get<uint64_t>();
+    c.shard = j.at("shard").get<uint32_t>();
+    c.shards = j.at("shards").get<uint32_t>();
+    c.position = j.at("position").get<uint64_t>();
+    c.scan_hash = j.at("scan_hash").get<std::string>();
+    c.exclusions_hash = j.at("exclusions_hash").get<std::string>();
+    c.complete = j.at("complete").get<bool>();
+  } catch (const nlohmann::json::exception& e) {
+    return bad(e.what());
+  }
+  if (c.shards == 0 || c.shard >= c.shards) return bad("shard out of range");
+  return std::optional<Checkpoint>(c);
+}
+
+}  // namespace narrowscan
