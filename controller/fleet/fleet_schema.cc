@@ -44,6 +44,9 @@ CREATE TABLE fleet_round_probes(
   bytes_sent INTEGER NOT NULL DEFAULT 0,
   bytes_received INTEGER NOT NULL DEFAULT 0,
   results INTEGER NOT NULL DEFAULT 0,
+  counters_seq INTEGER NOT NULL DEFAULT 0, -- seq of the batch the counters came from
+  acked_seq INTEGER NOT NULL DEFAULT 0,    -- every seq <= this is committed
+  done_seq INTEGER NOT NULL DEFAULT 0,     -- seq of the batch flagged done (0: none yet)
   PRIMARY KEY(round_id, probe_id));
 CREATE TABLE fleet_batches(
   probe_id TEXT NOT NULL, round_id INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -61,13 +64,18 @@ CREATE TABLE fleet_hosts(
   ip INTEGER PRIMARY KEY,
   first_round INTEGER NOT NULL,
   last_round INTEGER NOT NULL,
-  open_ports TEXT NOT NULL,        -- current open ports, "22,80"
-  scanned_ports TEXT NOT NULL,     -- ports the last plan gave this host
-  devices TEXT NOT NULL DEFAULT '',-- matched device ids, sorted, comma-separated
-  estimated_ports TEXT NOT NULL DEFAULT '',
+  obs_round INTEGER NOT NULL DEFAULT 0,   -- round of open_ports/devices
+  open_ports TEXT NOT NULL DEFAULT '',    -- open ports seen in obs_round, "22,80"
+  devices TEXT NOT NULL DEFAULT '',       -- matched device ids, sorted, "a,b"
+  prev_open_ports TEXT,                   -- the observation of the round before (NULL: none)
+  prev_devices TEXT,
+  planned_round INTEGER NOT NULL DEFAULT 0,
+  scanned_ports TEXT NOT NULL DEFAULT '', -- ports the plan of planned_round gave this host
+  estimated_ports TEXT NOT NULL DEFAULT '',-- union of the estimated devices' ports
   deviated INTEGER NOT NULL DEFAULT 0,
-  dirty INTEGER NOT NULL DEFAULT 1 -- new results not yet estimated
+  dirty INTEGER NOT NULL DEFAULT 1        -- results not yet estimated
 );
+CREATE INDEX fleet_hosts_dirty ON fleet_hosts(dirty) WHERE dirty = 1;
 CREATE TABLE fleet_estimates(
   ip INTEGER NOT NULL, rank INTEGER NOT NULL,
   device TEXT NOT NULL, score REAL NOT NULL, banner_score REAL NOT NULL, port_score REAL NOT NULL,

@@ -246,10 +246,11 @@ Result<int64_t> FleetStore::NextCounter(const std::string& key) {
   return v;
 }
 
-Result<int64_t> FleetStore::CreateRound(int64_t deadline) {
+Result<int64_t> FleetStore::CreateRound(int64_t deadline_seconds) {
   NS_TRY_PREPARE(st,
-                 "INSERT INTO fleet_rounds(state, started_at, deadline) VALUES('running', ?, ?)");
-  st->Bind(1, UnixNow()).Bind(2, deadline);
+                 "INSERT INTO fleet_rounds(state, started_at, deadline) VALUES('requested', ?, ?)");
+  const int64_t now = UnixNow();
+  st->Bind(1, now).Bind(2, now + deadline_seconds);
   NS_TRY_STATUS(st->Run());
   return sqlite3_last_insert_rowid(store_->handle());
 }

@@ -34,7 +34,7 @@ struct ExclusionRecord {
 
 struct RoundRecord {
   int64_t id = 0;
-  std::string state;  // running | done
+  std::string state;  // requested | running | done
   int64_t started_at = 0, deadline = 0, ended_at = 0;
   std::string end_reason;
 };
@@ -79,8 +79,9 @@ class FleetStore {
   Result<RangeSet> ExcludedSet();
   int64_t ExclusionVersion();
 
-  // Rounds.
-  Result<int64_t> CreateRound(int64_t deadline);
+  // Rounds: requested (by the CLI or the schedule) → running (planned and published by
+  // the service) → done. The deadline counts from when the service starts the round.
+  Result<int64_t> CreateRound(int64_t deadline_seconds);
   Result<std::optional<RoundRecord>> Round(int64_t id);  // id 0 = the latest
   Result<std::vector<RoundRecord>> Rounds();
   Status EndRound(int64_t id, const std::string& reason);

@@ -1,0 +1,60 @@
+// ControllerConfig: `narrowscan serve --config controller.toml`.
+//
+//   store = "narrowscan.db"                # --store overrides
+//   signing_key = "controller.key"         # from `narrowscan keys init`
+//   device_db = ["controller/devices"]     # files or folders (estimation)
+//   [mqtt]
+//   uri = "tcp://127.0.0.1:1883"           # ssl://… for TLS
+//   client_id = "narrowscan-controller"
+//   username = "controller"
+//   password = "…"                         # or password_file = "…"
+//   version = 4                            # 4 = MQTT 3.1.1, 5 = MQTT 5
+//   prefix = "narrowscan/"
+//   ca_file = "", cert_file = "", key_file = "", tls_verify = true
+//   [plan]
+//   standard_ports = "21-23,80,443,…"      # or an array of ports
+//   discovery_slices = 4                   # k: silent space covered every k rounds
+//   max_deviation = 0.5                   # Jaccard distance that sends a host back to standard
+//   rate = 1000                            # attempts/s per probe
+//   per24_rate = 0
+//   max_chunk_bytes = 262144
+//   [estimation]
+//   threshold = 0.8
+//   alpha = 1.0
+//   [rounds]
+//   deadline_seconds = 3600                # a round ends when every probe is done or this passes
+//   interval_seconds = 0                   # > 0: start a round on this schedule (paper: 43200)
+// Relative paths are relative to the config file's folder.
+#ifndef NARROWSCAN_CONTROLLER_FLEET_CONTROLLER_CONFIG_H_
+#define NARROWSCAN_CONTROLLER_FLEET_CONTROLLER_CONFIG_H_
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "controller/fleet/round_planning.h"
+#include "probe/agent/mqtt_link.h"
+
+namespace narrowscan::fleet {
+
+// The paper's well-known IoT ports when a config names none.
+const std::vector<uint16_t>& DefaultStandardPorts();
+
+struct ControllerConfig {
+  std::string store;
+  std::string signing_key;
+  std::vector<std::string> device_db;
+  MqttConfig mqtt;
+  PlanSettings plan;
+  double max_deviation = 0.5;
+  double threshold = 0.8, alpha = 1.0;
+  int64_t deadline_seconds = 3600;
+  int64_t interval_seconds = 0;
+};
+
+// Errors name the file and the key.
+Result<ControllerConfig> LoadControllerConfig(const std::string& path);
+
+}  // namespace narrowscan::fleet
+
+#endif  // NARROWSCAN_CONTROLLER_FLEET_CONTROLLER_CONFIG_H_

@@ -1,0 +1,71 @@
+// FleetService: the long-running part of `narrowscan serve`.
+//
+// One thread owns the store and the MQTT link's inbox. Each turn it ingests the
+// queued messages (report batches: verify, commit, then ack; statuses), and then
+// advances the state kept in the store, which the CLI commands change concurrently:
+//   - a requested round is planned, signed, stored and its plans published;
+//   - a running round ends when every assigned probe is done or its deadline passed,
+//     after which hosts are estimated and silent ones marked (so the next round's
+//     plans see them);
+//   - a new exclusion version is signed and published at once (retained);
+//   - after every (re)connect the latest plans and exclusions are published again, so
+//     a broker that lost its retained messages gets them back;
+//   - with a schedule, a round is requested every interval.
+#ifndef NARROWSCAN_CONTROLLER_FLEET_FLEET_SERVICE_H_
+#define NARROWSCAN_CONTROLLER_FLEET_FLEET_SERVICE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "common/signature.h"
+#include "controller/estimation/estimator.h"
+#include "controller/fleet/controller_config.h"
+#include "controller/fleet/fleet_store.h"
+#include "controller/fleet/report_ingest.h"
+#include "probe/agent/mqtt_link.h"
+
+namespace narrowscan::fleet {
+
+struct ServiceCounters {
+  uint64_t batches_committed = 0, batches_duplicate = 0, batches_refused = 0;
+  uint64_t results_committed = 0, statuses = 0, hosts_estimated = 0;
+};
+
+class FleetService {
+ public:
+  FleetService(const ControllerConfig& config, FleetStore& store, MqttLink& link,
+               SigningKey key, const Estimator& estimator);
+
+  // Runs until `stop` becomes true. Errors only for failures the service cannot
+  // continue after (the store failing).
+  Status Run(const std::atomic<bool>& stop);
+
+  const ServiceCounters& counters() const { return counters_; }
+
+ private:
+  void Handle(const MqttMessage& message);
+  Status Advance();
+  Status PublishExclusions();
+  Status PublishLatestPlans();
+  Status PublishPlan(const std::string& probe_id, const std::vector<fleetwire::Bytes>& chunks);
+  Status CloseRound(int64_t round_id, const std::string& reason);
+  std::string Topic(const std::string& probe_id, const std::string& leaf) const;
+
+  const ControllerConfig& config_;
+  FleetStore& store_;
+  MqttLink& link_;
+  SigningKey key_;
+  const Estimator& estimator_;
+  ReportIngest ingest_;
+  ServiceCounters counters_;
+  uint64_t seen_connects_ = 0;
+  int64_t published_exclusion_version_ = -1;
+  int64_t last_estimate_ns_ = 0;
+};
+
+}  // namespace narrowscan::fleet
+
+#endif  // NARROWSCAN_CONTROLLER_FLEET_FLEET_SERVICE_H_

@@ -1,0 +1,181 @@
+#include "controller/fleet/host_update.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/port_list.h"
+#include "controller/fleet/planner.h"
+
+namespace narrowscan::fleet {
+
+namespace {
+
+std::vector<uint16_t> PortsOf(const std::string& text) {
+  if (text.empty()) return {};
+  auto ports = ParsePortList(text);
+  return ports.ok() ? std::move(*ports) : std::vector<uint16_t>{};
+}
+
+std::vector<std::string> DevicesOf(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string JoinDevices(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
+struct DirtyHost {
+  Ipv4 ip;
+  int64_t last_round, obs_round;
+  std::string open_ports, devices, scanned_ports;
+  bool has_prev;
+  std::string prev_open_ports, prev_devices;
+};
+
+}  // namespace
+
+Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimator,
+                                    double max_deviation, size_t batch) {
+  Store& db = fleet.store();
+  std::map<std::string, std::vector<uint16_t>> device_ports;
+  for (const DeviceEntry& e : estimator.db().entries) device_ports[e.id] = e.ports;
+
+  uint64_t total = 0;
+  for (;;) {
+    Transaction tx(db);
+    if (!tx.status().ok()) return Error{tx.status().error()};
+    auto pick = db.Prepare(
+        "SELECT ip, last_round, obs_round, open_ports, devices, scanned_ports, "
+        "prev_open_ports IS NOT NULL, COALESCE(prev_open_ports, ''), COALESCE(prev_devices, '') "
+        "FROM fleet_hosts WHERE dirty = 1 LIMIT ?");
+    if (!pick.ok()) return Error{pick.error()};
+    pick->Bind(1, static_cast<int64_t>(batch));
+    std::vector<DirtyHost> hosts;
+    for (;;) {
+      auto row = pick->Step();
+      if (!row.ok()) return Error{row.error()};
+      if (!*row) break;
+      hosts.push_back({static_cast<Ipv4>(pick->ColumnInt(0)), pick->ColumnInt(1),
+                       pick->ColumnInt(2), pick->ColumnText(3), pick->ColumnText(4),
+                       pick->ColumnText(5), pick->ColumnInt(6) != 0, pick->ColumnText(7),
+                       pick->ColumnText(8)});
+    }
+    if (hosts.empty()) break;
+
+    auto results = db.Prepare(
+        "SELECT port, service, banner, tls_subject, tls_issuer FROM fleet_results "
+        "WHERE round_id = ? AND ip = ? AND state = 0 ORDER BY port");
+    auto del = db.Prepare("DELETE FROM fleet_estimates WHERE ip = ?");
+    auto ins = db.Prepare(
+        "INSERT INTO fleet_estimates(ip, rank, device, score, banner_score, port_score, vendor, "
+        "type, product, model, version, level, round_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    auto upd = db.Prepare(
+        "UPDATE fleet_hosts SET obs_round = ?, open_ports = ?, devices = ?, prev_open_ports = ?, "
+        "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0 WHERE ip = ?");
+    if (!results.ok() || !del.ok() || !ins.ok() || !upd.ok())
+      return Error{fmt::format("preparing host update: {}{}{}{}",
+                               results.ok() ? "" : results.error(), del.ok() ? "" : del.error(),
+                               ins.ok() ? "" : ins.error(), upd.ok() ? "" : upd.error())};
+
+    for (DirtyHost& h : hosts) {
+      Host host;
+      host.ip = FormatIpv4(h.ip);
+      results->Reset();
+      results->Bind(1, h.last_round).Bind(2, int64_t{h.ip});
+      for (;;) {
+        auto row = results->Step();
+        if (!row.ok()) return Error{row.error()};
+        if (!*row) break;
+        const auto port = static_cast<uint16_t>(results->ColumnInt(0));
+        host.open_ports.push_back(port);
+        BannerRecord b;
+        b.port = port;
+        b.service = results->ColumnText(1);
+        b.banner = results->ColumnBlob(2);
+        if (!results->ColumnIsNull(3)) b.tls_subject = results->ColumnText(3);
+        if (!results->ColumnIsNull(4)) b.tls_issuer = results->ColumnText(4);
+        if (!b.banner.empty() || b.tls_subject) host.banners.push_back(std::move(b));
+      }
+      const std::vector<DeviceMatch> matches = estimator.Estimate(host);
+
+      del->Reset();
+      del->Bind(1, int64_t{h.ip});
+      if (Status s = del->Run(); !s.ok()) return Error{s.error()};
+      std::vector<std::string> ids;
+      std::set<uint16_t> union_ports;
+      int64_t rank = 0;
+      for (const DeviceMatch& m : matches) {
+        ins->Reset();
+        ins->Bind(1, int64_t{h.ip}).Bind(2, rank++).Bind(3, m.device).Bind(4, m.score);
+        ins->Bind(5, m.banner_score).Bind(6, m.port_score).Bind(7, m.vendor).Bind(8, m.type);
+        ins->Bind(9, m.product).Bind(10, m.model).Bind(11, m.version);
+        ins->Bind(12, int64_t{m.level}).Bind(13, h.last_round);
+        if (Status s = ins->Run(); !s.ok()) return Error{s.error()};
+        ids.push_back(m.device);
+        if (auto it = device_ports.find(m.device); it != device_ports.end())
+          union_ports.insert(it->second.begin(), it->second.end());
+      }
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+      // A new round's first estimate moves the old observation to prev_*; a re-estimate
+      // within the same round (more batches arrived) keeps prev_* as is.
+      std::string prev_open = h.prev_open_ports, prev_devices = h.prev_devices;
+      bool has_prev = h.has_prev;
+      if (h.obs_round != 0 && h.obs_round != h.last_round) {
+        prev_open = h.open_ports;
+        prev_devices = h.devices;
+        has_prev = true;
+      }
+      const std::string open_text = FormatPortList(host.open_ports);
+      bool deviated = false;
+      if (has_prev) {
+        std::vector<uint16_t> scanned = PortsOf(h.scanned_ports);
+        Observation previous{PortsOf(prev_open), DevicesOf(prev_devices)};
+        Observation current{host.open_ports, ids};
+        // Without a record of what was scanned (a host found by the sweep), the
+        // standard set was scanned, which covers every port seen before.
+        if (scanned.empty()) scanned = previous.open_ports;
+        deviated = Deviates(previous, current, scanned, max_deviation);
+      }
+      upd->Reset();
+      upd->Bind(1, h.last_round).Bind(2, open_text).Bind(3, JoinDevices(ids));
+      if (has_prev) {
+        upd->Bind(4, prev_open).Bind(5, prev_devices);
+      } else {
+        upd->BindNull(4).BindNull(5);
+      }
+      upd->Bind(6, FormatPortList(std::vector<uint16_t>(union_ports.begin(), union_ports.end())));
+      upd->Bind(7, int64_t{deviated}).Bind(8, int64_t{h.ip});
+      if (Status s = upd->Run(); !s.ok()) return Error{s.error()};
+    }
+    if (Status s = tx.Commit(); !s.ok()) return Error{s.error()};
+    total += hosts.size();
+  }
+  return total;
+}
+
+Result<uint64_t> MarkSilentHosts(FleetStore& fleet, int64_t round_id) {
+  Store& db = fleet.store();
+  auto st = db.Prepare(
+      "UPDATE fleet_hosts SET deviated = 1 WHERE planned_round = ? AND last_round < ?");
+  if (!st.ok()) return Error{st.error()};
+  st->Bind(1, round_id).Bind(2, round_id);
+  if (Status s = st->Run(); !s.ok()) return Error{s.error()};
+  return static_cast<uint64_t>(sqlite3_changes(db.handle()));
+}
+
+}  // namespace narrowscan::fleet

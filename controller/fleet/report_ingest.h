@@ -1,0 +1,62 @@
+// ReportIngest: verifies report batches from probes and commits each in one SQLite
+// transaction (design §6).
+//
+// A batch is refused, stores nothing and is counted in fleet_refusals when: the
+// probe is unknown; the bytes do not verify (size caps, FlatBuffers, signature by the
+// probe's registered key); the probe id inside differs from the topic's; the round is
+// not assigned to the probe; any result lies outside the probe's region.
+// A batch whose (probe, round, seq) was committed before changes nothing. After a
+// commit the caller acks `acked_seq`: every seq <= it of that (probe, round) is
+// committed, so the probe may drop exactly those from its spool, whatever the order
+// in which batches arrived.
+#ifndef NARROWSCAN_CONTROLLER_FLEET_REPORT_INGEST_H_
+#define NARROWSCAN_CONTROLLER_FLEET_REPORT_INGEST_H_
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+
+#include "common/range_set.h"
+#include "common/signature.h"
+#include "controller/fleet/fleet_store.h"
+#include "probe/agent/fleet_wire.h"
+
+namespace narrowscan::fleet {
+
+struct IngestOutcome {
+  enum Kind { kCommitted, kDuplicate, kRefused } kind = kRefused;
+  std::string reason;        // kRefused: why (names the probe and the problem)
+  uint64_t round_id = 0;
+  uint64_t acked_seq = 0;    // kCommitted / kDuplicate: what to ack
+  uint64_t new_results = 0;  // kCommitted: rows added to fleet_results
+  bool round_done = false;   // the batch carried the probe's done flag
+};
+
+class ReportIngest {
+ public:
+  explicit ReportIngest(FleetStore& store) : store_(store) {}
+
+  // `topic_probe_id`: the <id> of the topic the bytes arrived on.
+  IngestOutcome Ingest(const std::string& topic_probe_id, std::span<const uint8_t> bytes);
+
+  // Drops cached keys and regions (after `probes add`/`remove`).
+  void Forget() { probes_.clear(); }
+
+ private:
+  struct KnownProbe {
+    VerifyingKey key;
+    RangeSet region;
+  };
+  const KnownProbe* Find(const std::string& id);
+  IngestOutcome Refuse(const std::string& probe_id, std::string reason);
+  // The transactional part; an error means nothing was stored.
+  Result<IngestOutcome> Commit(const std::string& probe_id, const fleetwire::ReportBatch& batch);
+
+  FleetStore& store_;
+  std::map<std::string, KnownProbe> probes_;
+};
+
+}  // namespace narrowscan::fleet
+
+#endif  // NARROWSCAN_CONTROLLER_FLEET_REPORT_INGEST_H_

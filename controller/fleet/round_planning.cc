@@ -1,0 +1,182 @@
+#include "controller/fleet/round_planning.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "common/port_list.h"
+
+namespace narrowscan::fleet {
+
+namespace {
+
+std::string PackChunks(const std::vector<fleetwire::Bytes>& chunks) {
+  std::string out;
+  for (const fleetwire::Bytes& c : chunks) {
+    const auto n = static_cast<uint32_t>(c.size());
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out.append(reinterpret_cast<const char*>(c.data()), c.size());
+  }
+  return out;
+}
+
+Result<std::vector<fleetwire::Bytes>> UnpackChunks(const std::string& blob) {
+  std::vector<fleetwire::Bytes> out;
+  size_t at = 0;
+  while (at < blob.size()) {
+    uint32_t n = 0;
+    if (blob.size() - at < sizeof n) return Error{"stored plan chunks are truncated"};
+    std::memcpy(&n, blob.data() + at, sizeof n);
+    at += sizeof n;
+    if (blob.size() - at < n) return Error{"stored plan chunks are truncated"};
+    out.emplace_back(blob.begin() + static_cast<std::ptrdiff_t>(at),
+                     blob.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
+  }
+  return out;
+}
+
+Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope) {
+  std::vector<KnownHost> hosts;
+  auto st = db.Prepare(
+      "SELECT ip, estimated_ports, deviated FROM fleet_hosts WHERE ip BETWEEN ? AND ? ORDER BY ip");
+  if (!st.ok()) return Error{st.error()};
+  for (const Ipv4Range& r : scope.ranges()) {
+    st->Reset();
+    st->Bind(1, int64_t{r.first}).Bind(2, int64_t{r.last});
+    for (;;) {
+      auto row = st->Step();
+      if (!row.ok()) return Error{row.error()};
+      if (!*row) break;
+      KnownHost h;
+      h.ip = static_cast<Ipv4>(st->ColumnInt(0));
+      if (std::string ports = st->ColumnText(1); !ports.empty()) {
+        auto parsed = ParsePortList(ports);
+        if (parsed.ok()) h.estimated_ports = std::move(*parsed);
+      }
+      h.deviated = st->ColumnInt(2) != 0;
+      hosts.push_back(std::move(h));
+    }
+  }
+  return hosts;
+}
+
+}  // namespace
+
+Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
+                                          const PlanSettings& settings, const SigningKey& key) {
+  Store& db = fleet.store();
+  auto probes = fleet.Probes();
+  if (!probes.ok()) return Error{probes.error()};
+  auto targets = fleet.Targets();
+  if (!targets.ok()) return Error{targets.error()};
+  auto excluded = fleet.ExcludedSet();
+  if (!excluded.ok()) return Error{excluded.error()};
+
+  Transaction tx(db);
+  if (!tx.status().ok()) return Error{tx.status().error()};
+  std::vector<StoredPlan> out;
+  for (const ProbeRecord& probe : *probes) {
+    const RangeSet scope = probe.region.Intersection(*targets).Subtract(*excluded);
+    auto hosts = KnownHostsIn(db, scope);
+    if (!hosts.ok()) return Error{hosts.error()};
+    auto completed = fleet.ProbeHasCompletedRound(probe.id);
+    if (!completed.ok()) return Error{completed.error()};
+    const ProbePlan plan = MakeProbePlan(settings.planner, scope, *hosts,
+                                         static_cast<uint64_t>(round_id), !*completed);
+
+    auto version = fleet.NextCounter("plan_version/" + probe.id);
+    if (!version.ok()) return Error{version.error()};
+    fleetwire::Plan wire;
+    wire.probe_id = probe.id;
+    wire.version = static_cast<uint64_t>(*version);
+    wire.round_id = static_cast<uint64_t>(round_id);
+    wire.sweep = plan.sweep.ranges();
+    wire.standard_ports = settings.planner.standard_ports;
+    wire.rate = settings.rate;
+    wire.per24_rate = settings.per24_rate;
+    for (size_t i = 0; i < plan.profiles.size(); ++i)
+      wire.profiles.push_back({plan.profiles[i], plan.hosts_by_profile[i]});
+    auto chunks = fleetwire::EncodePlan(wire, key, settings.max_chunk_bytes);
+    if (!chunks.ok()) return Error{chunks.error()};
+
+    nlohmann::json summary = {
+        {"probe", probe.id},
+        {"version", *version},
+        {"round", round_id},
+        {"scope_addresses", scope.Size()},
+        {"sweep_addresses", plan.sweep.Size()},
+        {"sweep_ranges", plan.sweep.ranges().size()},
+        {"standard_ports", FormatPortList(settings.planner.standard_ports)},
+        {"first_round", !*completed},
+        {"planned_attempts",
+         {{"narrowed", plan.planned_narrowed},
+          {"standard", plan.planned_standard},
+          {"discovery", plan.planned_discovery}}},
+        {"standard_equivalent", plan.standard_equivalent},
+        {"chunks", chunks->size()},
+        {"rate", settings.rate},
+        {"per24_rate", settings.per24_rate}};
+    nlohmann::json profiles = nlohmann::json::array();
+    for (size_t i = 0; i < plan.profiles.size(); ++i)
+      profiles.push_back({{"ports", FormatPortList(plan.profiles[i])},
+                          {"hosts", plan.hosts_by_profile[i].size()}});
+    summary["profiles"] = profiles;
+
+    auto ins = db.Prepare(
+        "INSERT INTO fleet_plans(probe_id, version, round_id, created_at, summary_json, chunks) "
+        "VALUES(?,?,?,?,?,?)");
+    if (!ins.ok()) return Error{ins.error()};
+    const std::string blob = PackChunks(*chunks);
+    ins->Bind(1, probe.id).Bind(2, *version).Bind(3, round_id).Bind(4, UnixNow());
+    ins->Bind(5, summary.dump()).BindBlob(6, blob.data(), blob.size());
+    if (Status s = ins->Run(); !s.ok()) return Error{s.error()};
+
+    auto rp = db.Prepare(
+        "INSERT INTO fleet_round_probes(round_id, probe_id, plan_version, planned_narrowed, "
+        "planned_standard, planned_discovery, standard_equivalent) VALUES(?,?,?,?,?,?,?)");
+    if (!rp.ok()) return Error{rp.error()};
+    rp->Bind(1, round_id).Bind(2, probe.id).Bind(3, *version);
+    rp->Bind(4, static_cast<int64_t>(plan.planned_narrowed));
+    rp->Bind(5, static_cast<int64_t>(plan.planned_standard));
+    rp->Bind(6, static_cast<int64_t>(plan.planned_discovery));
+    rp->Bind(7, static_cast<int64_t>(plan.standard_equivalent));
+    if (Status s = rp->Run(); !s.ok()) return Error{s.error()};
+
+    auto mark = db.Prepare("UPDATE fleet_hosts SET planned_round = ?, scanned_ports = ? WHERE ip = ?");
+    if (!mark.ok()) return Error{mark.error()};
+    for (size_t i = 0; i < plan.profiles.size(); ++i) {
+      const std::string ports = FormatPortList(plan.profiles[i]);
+      for (Ipv4 ip : plan.hosts_by_profile[i]) {
+        mark->Reset();
+        mark->Bind(1, round_id).Bind(2, ports).Bind(3, int64_t{ip});
+        if (Status s = mark->Run(); !s.ok()) return Error{s.error()};
+      }
+    }
+    out.push_back({probe.id, *version, round_id, summary.dump(), std::move(*chunks)});
+  }
+  if (Status s = fleet.Audit("round.plan", fmt::format("round {}: {} probe plans", round_id,
+                                                       out.size()));
+      !s.ok())
+    return Error{s.error()};
+  if (Status s = tx.Commit(); !s.ok()) return Error{s.error()};
+  return out;
+}
+
+Result<std::optional<StoredPlan>> LatestPlan(FleetStore& fleet, const std::string& probe_id) {
+  auto st = fleet.store().Prepare(
+      "SELECT version, round_id, summary_json, chunks FROM fleet_plans WHERE probe_id = ? "
+      "ORDER BY version DESC LIMIT 1");
+  if (!st.ok()) return Error{st.error()};
+  st->Bind(1, probe_id);
+  auto row = st->Step();
+  if (!row.ok()) return Error{row.error()};
+  if (!*row) return std::optional<StoredPlan>();
+  auto chunks = UnpackChunks(st->ColumnBlob(3));
+  if (!chunks.ok()) return Error{fmt::format("plan of '{}': {}", probe_id, chunks.error())};
+  return std::optional<StoredPlan>(
+      StoredPlan{probe_id, st->ColumnInt(0), st->ColumnInt(1), st->ColumnText(2), std::move(*chunks)});
+}
+
+}  // namespace narrowscan::fleet
