@@ -25,7 +25,11 @@ def main():
             hosts.append(host)
     hosts.sort(key=lambda h: ipaddress.ip_address(h["ip"]))
     for host in hosts:
-        print(json.dumps(host, sort_keys=True))
+        if "--services" in sys.argv[2:]:
+            for port in host["open_ports"]:
+                print(f"{host['ip']}:{port}")
+        else:
+            print(json.dumps(host, sort_keys=True))
 
 
 if __name__ == "__main__":
