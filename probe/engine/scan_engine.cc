@@ -124,8 +124,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
   void Stop() {
     asio::post(io_, [self = shared_from_this()] {
       if (self->finished_) return;
-      self->stopping_ = true;
-      self->pending_.reset();
+      self->stopping_ = true;  // pending_ stays: the checkpoint must not skip it
       std::vector<TcpSession*> all;
       for (const auto& [s, sequence] : self->active_) all.push_back(s);
       // Unfinished pairs stay before the checkpoint: a resumed scan redoes them.
