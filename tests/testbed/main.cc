@@ -78,7 +78,7 @@ int Serve(const PopulationArgs& args, const TestbedOptions& options) {
 }
 
 int Generate(const PopulationArgs& args, const std::string& format_name, const std::string& output,
-             const std::string& truth, bool json) {
+             const std::string& truth, uint64_t max_banners, bool json) {
   auto format = ParseScanFormat(format_name);
   if (!format.ok()) {
     std::fprintf(stderr, "narrowscan-testbed: --format: %s\n", format.error().c_str());
@@ -95,7 +95,7 @@ int Generate(const PopulationArgs& args, const std::string& format_name, const s
     std::fprintf(stderr, "narrowscan-testbed: %s: cannot write\n", output.c_str());
     return kExitFailed;
   }
-  auto stats = WriteScanOutput(*population, *format, std::time(nullptr), out);
+  auto stats = WriteScanOutput(*population, *format, std::time(nullptr), out, max_banners);
   if (out != stdout && std::fclose(out) != 0 && stats.ok()) stats = Error{"close failed"};
   if (!stats.ok()) {
     std::fprintf(stderr, "narrowscan-testbed: %s: %s\n", output.c_str(), stats.error().c_str());
@@ -152,7 +152,9 @@ int main(int argc, char** argv) {
   PopulationArgs generate_args;
   std::string format = "hosts-jsonl", output = "-", generate_truth;
   bool json = false;
+  uint64_t max_banners = 0;
   AddPopulationOptions(generate, &generate_args);
+  generate->add_option("--max-banners", max_banners, "stop after this many banners (0: all)");
   generate->add_option("--format", format, "hosts-jsonl | masscan-json | masscan-list");
   generate->add_option("--output", output, "output file ('-' for stdout)");
   generate->add_option("--truth", generate_truth, "also write the ground truth (JSONL) here");
@@ -166,7 +168,8 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
-  if (generate->parsed()) return Generate(generate_args, format, output, generate_truth, json);
+  if (generate->parsed())
+    return Generate(generate_args, format, output, generate_truth, max_banners, json);
   if (serve_args.population.empty()) {
     std::fprintf(stderr, "narrowscan-testbed: --population is required\n%s", app.help().c_str());
     return kExitBadInput;

@@ -65,13 +65,18 @@ const char* MasscanService(Protocol p) {
 
 class Writer {
  public:
-  Writer(const Population& population, ScanFormat format, std::time_t start, std::FILE* out)
-      : population_(population), format_(format), start_(start), out_(out) {}
+  Writer(const Population& population, ScanFormat format, std::time_t start, std::FILE* out,
+         uint64_t max_banners)
+      : population_(population),
+        format_(format),
+        start_(start),
+        out_(out),
+        max_banners_(max_banners == 0 ? UINT64_MAX : max_banners) {}
 
   Result<ScanOutputStats> Run() {
     if (format_ == ScanFormat::kMasscanJson) buffer_.append("[\n");
     if (format_ == ScanFormat::kMasscanList) buffer_.append("#masscan\n");
-    for (size_t i = 0; i < population_.hosts.size(); ++i) {
+    for (size_t i = 0; i < population_.hosts.size() && stats_.banners < max_banners_; ++i) {
       WriteHost(population_.hosts[i], start_ + static_cast<std::time_t>(i / 1000));
       if (buffer_.size() >= kFlushAt && !Flush()) return WriteError();
     }
@@ -112,6 +117,7 @@ class Writer {
       for (uint16_t number : host.open_ports) {
         const PortSpec& port = *population_.Port(host, number);
         if (port.protocol == Protocol::kOpen) continue;
+        if (stats_.banners == max_banners_) break;
         Render(host, port, now);
         ++stats_.banners;
         buffer_.append(first ? "" : ",");
@@ -143,6 +149,7 @@ class Writer {
     }
     for (uint16_t number : host.open_ports) {
       const PortSpec& port = *population_.Port(host, number);
+      if (stats_.banners == max_banners_) break;
       if (format_ == ScanFormat::kMasscanList) {
         fmt::format_to(std::back_inserter(buffer_), "open tcp {} {} {}\n", number, host.ip_text,
                        now);
@@ -201,6 +208,7 @@ class Writer {
   const ScanFormat format_;
   const std::time_t start_;
   std::FILE* const out_;
+  const uint64_t max_banners_;
   std::string buffer_, reply_, scratch_;
   bool first_record_ = true;
   ScanOutputStats stats_;
@@ -216,8 +224,8 @@ Result<ScanFormat> ParseScanFormat(std::string_view name) {
 }
 
 Result<ScanOutputStats> WriteScanOutput(const Population& population, ScanFormat format,
-                                        std::time_t start, std::FILE* out) {
-  return Writer(population, format, start, out).Run();
+                                        std::time_t start, std::FILE* out, uint64_t max_banners) {
+  return Writer(population, format, start, out, max_banners).Run();
 }
 
 }  // namespace narrowscan::testbed

@@ -33,9 +33,12 @@ struct ScanOutputStats {
 };
 
 // Streams the scan of every host to `out`. `start` is the scan's start time; banners
-// are dated as if the scan took one millisecond per host.
+// are dated as if the scan took one millisecond per host. With `max_banners` > 0 the
+// scan stops after that many banners (hosts are in address order and placed at random,
+// so the prefix is a fair sample); the last host may then show fewer banners.
 Result<ScanOutputStats> WriteScanOutput(const Population& population, ScanFormat format,
-                                        std::time_t start, std::FILE* out);
+                                        std::time_t start, std::FILE* out,
+                                        uint64_t max_banners = 0);
 
 }  // namespace narrowscan::testbed
 
