@@ -16,7 +16,8 @@ set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 set(NS_PACKAGING_DIR ${PROJECT_SOURCE_DIR}/probe/packaging)
 install(FILES ${NS_PACKAGING_DIR}/narrowscan-probe.service DESTINATION lib/systemd/system)
-install(FILES ${NS_PACKAGING_DIR}/probe.toml DESTINATION share/doc/narrowscan-probe/examples)
+install(FILES ${NS_PACKAGING_DIR}/probe.toml ${NS_PACKAGING_DIR}/exclude.conf
+        DESTINATION share/doc/narrowscan-probe/examples)
 install(FILES ${NS_PACKAGING_DIR}/openwrt/narrowscan-probe.init DESTINATION share/doc/narrowscan-probe/openwrt)
 
 if(CMAKE_CROSSCOMPILING)
