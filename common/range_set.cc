@@ -30,13 +30,20 @@ void RangeSet::Normalize() {
 void RangeSet::Add(Ipv4Range range) {
   assert(range.first <= range.last);
   prefix_.clear();
-  // Fast path for the common case of appending in ascending order (parsers, builders).
-  if (ranges_.empty() || uint64_t{ranges_.back().last} + 1 < range.first) {
-    ranges_.push_back(range);
+  // [lo, hi) are the ranges that overlap or touch `range` (64-bit: no wrap at the top).
+  auto lo = std::partition_point(ranges_.begin(), ranges_.end(), [&](const Ipv4Range& r) {
+    return uint64_t{r.last} + 1 < range.first;
+  });
+  auto hi = std::partition_point(lo, ranges_.end(), [&](const Ipv4Range& r) {
+    return uint64_t{r.first} <= uint64_t{range.last} + 1;
+  });
+  if (lo == hi) {
+    ranges_.insert(lo, range);
     return;
   }
-  ranges_.push_back(range);
-  Normalize();
+  lo->first = std::min(lo->first, range.first);
+  lo->last = std::max((hi - 1)->last, range.last);
+  ranges_.erase(lo + 1, hi);
 }
 
 bool RangeSet::Contains(Ipv4 address) const { return ContainsRange(Ipv4Range{address, address}); }

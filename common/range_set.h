@@ -20,6 +20,8 @@ class RangeSet {
   RangeSet() = default;
   explicit RangeSet(std::vector<Ipv4Range> ranges);  // any order, may overlap
 
+  // O(log n) to find the place plus O(n) to move the tail; build large sets from a
+  // vector with the constructor (O(n log n) in all).
   void Add(Ipv4Range range);
   void Add(Ipv4 address) { Add(Ipv4Range{address, address}); }
 

@@ -124,3 +124,24 @@ TEST(RangeSet, ManyRangesMembershipIsCorrect) {
 
 }  // namespace
 }  // namespace narrowscan
+
+namespace narrowscan {
+namespace {
+
+TEST(RangeSet, IncrementalAddEqualsBulkConstruction) {
+  std::mt19937 rng(7);
+  std::vector<Ipv4Range> ranges;
+  RangeSet incremental;
+  for (int i = 0; i < 20000; ++i) {
+    const auto a = static_cast<Ipv4>(rng() % 0xfffff000u);
+    Ipv4Range r{a, a + static_cast<Ipv4>(rng() % 300000)};
+    ranges.push_back(r);
+    incremental.Add(r);
+  }
+  const RangeSet bulk(ranges);
+  EXPECT_EQ(incremental, bulk);
+  EXPECT_EQ(incremental.Size(), bulk.Size());
+}
+
+}  // namespace
+}  // namespace narrowscan
