@@ -92,8 +92,8 @@ Keyword ParseKeyword(const toml::table& table) {
     }
     if (key == "regex") k.line = line;
   }
-  if (!has_regex) Refuse(k.line, "keyword without 'regex'");
-  if (!has_weight) Refuse(k.line, "keyword without 'weight'");
+  if (!has_regex) Refuse(LineOf(table), "keyword without 'regex'");
+  if (!has_weight) Refuse(LineOf(table), "keyword without 'weight'");
   auto compiled = std::make_shared<re2::RE2>(k.regex, KeywordRegexOptions());
   if (!compiled->ok()) {
     Refuse(k.line, fmt::format("regex '{}' does not compile: {}", ToDisplayUtf8(k.regex),
@@ -209,7 +209,7 @@ DeviceEntry ParseEntry(const toml::table& table, const std::string& file) {
   double sum = 0;
   for (const Keyword& k : d.keywords) sum += k.weight;
   if (sum > 1.0 + 1e-9) {
-    Refuse(d.keywords.front().line, fmt::format("keyword weights sum to {:.6g} > 1", sum));
+    Refuse(d.keywords.front().line, fmt::format("keyword weights sum to {:.9g} > 1", sum));
   }
   return d;
 }

@@ -14,7 +14,7 @@
 //
 // Thread safety: after Create(), all const methods may be called concurrently from
 // any number of threads (RE2 and RE2::Set are safe for concurrent const use; each call
-// keeps its scratch on its own stack).
+// keeps its scratch in buffers of its own thread).
 #ifndef NARROWSCAN_CONTROLLER_ESTIMATION_ESTIMATOR_H_
 #define NARROWSCAN_CONTROLLER_ESTIMATION_ESTIMATOR_H_
 

@@ -21,7 +21,8 @@ std::string Latin1ToUtf8(std::string_view bytes);
 std::string ToDisplayUtf8(std::string_view bytes);
 
 // RFC 4648 base64 with padding. Decoding ignores ASCII whitespace (Recog and people
-// wrap long values) and refuses any other non-alphabet byte or a bad length.
+// wrap long values), tolerates missing padding, and refuses any other non-alphabet
+// byte, data after padding or an impossible length.
 std::string Base64Encode(std::string_view bytes);
 Result<std::string> Base64Decode(std::string_view text);
 

@@ -197,7 +197,7 @@ NmapImport ImportNmapServiceProbes(std::string_view text, std::string_view sourc
       }
       std::string value = ToTemplate(rest.substr(start + 1, stop - start - 1), &helpers);
       if (cpe) {
-        cpes.push_back("cpe:" + value);
+        cpes.push_back("cpe:/" + value);
       } else {
         info[rest[0]] = std::move(value);
       }
