@@ -326,10 +326,12 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   void FlushSyn() {
-    // The kernel's queue can be briefly full at high rates; wait for it to drain.
-    for (int spins = 0; syn_->queued() > 0 && spins < 1000; ++spins) {
-      if (syn_->Flush() == 0) ::usleep(50);
+    // The kernel's queue can be briefly full at high rates: wait for it to drain (the
+    // send rate is the point of this mode, and hard errors empty the queue).
+    while (syn_->queued() > 0) {
+      if (syn_->Flush() == 0 && syn_->queued() > 0) ::usleep(50);
     }
+    syn_->ReceiveNow();
   }
 
   void OnSynPacket(std::span<const uint8_t> packet) {
@@ -369,12 +371,20 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
 
   void StartSynDrain() {
     syn_draining_ = true;
-    syn_timer_.expires_after(config_.syn_wait);
+    syn_drain_until_ = std::chrono::steady_clock::now() + config_.syn_wait;
+    PollSynDrain();
+  }
+
+  void PollSynDrain() {
+    syn_->ReceiveNow();
+    if (std::chrono::steady_clock::now() >= syn_drain_until_) {
+      syn_->Close();
+      syn_closed_ = true;
+      return MaybeFinish();
+    }
+    syn_timer_.expires_after(std::chrono::milliseconds(5));
     syn_timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
-      if (ec) return;
-      self->syn_->Close();
-      self->syn_closed_ = true;
-      self->MaybeFinish();
+      if (!ec && !self->syn_closed_) self->PollSynDrain();
     });
   }
 
@@ -437,6 +447,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
   std::deque<std::pair<int64_t, uint64_t>> syn_history_;
   asio::steady_timer syn_timer_;
   bool syn_draining_ = false, syn_closed_ = false;
+  std::chrono::steady_clock::time_point syn_drain_until_;
 };
 
 ScanEngine::ScanEngine(asio::io_context& io, ScanConfig config, TargetSpace targets,

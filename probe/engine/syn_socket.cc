@@ -1,10 +1,12 @@
 #include "probe/engine/syn_socket.h"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -26,6 +28,28 @@ Result<std::unique_ptr<SynSocket>> SynSocket::Open(asio::io_context& io) {
     const int e = errno;
     ::close(send_fd);
     return Error{std::string("--syn: raw receive socket: ") + std::strerror(e)};
+  }
+  // Only SYN-ACKs and RST-ACKs to our source ports reach user space: on loopback the
+  // socket would otherwise also see our own SYNs and the kernel's RSTs, 3-4 packets
+  // per probe, and overflow at high rates.
+  sock_filter code[] = {
+      BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),            // X = IP header length
+      BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),             // A = TCP destination port
+      BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 61000, 0, 5),  // < 61000: drop
+      BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 61000 + 4095, 4, 0),
+      BPF_STMT(BPF_LD | BPF_B | BPF_IND, 13),           // A = TCP flags
+      BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x16),        // SYN | RST | ACK
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x12, 1, 0),  // SYN-ACK
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x14, 0, 1),  // RST-ACK
+      BPF_STMT(BPF_RET | BPF_K, 128),                   // accept the headers only
+      BPF_STMT(BPF_RET | BPF_K, 0),                     // drop
+  };
+  sock_fprog program{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  if (::setsockopt(receive_fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0) {
+    const int e = errno;
+    ::close(send_fd);
+    ::close(receive_fd);
+    return Error{std::string("--syn: packet filter: ") + std::strerror(e)};
   }
   // Replies arrive in bursts at high rates; a large buffer keeps them (root may exceed
   // rmem_max with the FORCE variants; fall back silently to the plain ones).
@@ -102,7 +126,14 @@ size_t SynSocket::Flush() {
     messages[i].msg_hdr.msg_iovlen = 1;
   }
   const int sent = ::sendmmsg(send_fd_, messages, static_cast<unsigned>(count_), 0);
-  if (sent <= 0) return 0;  // buffer full: retried by the next Flush
+  if (sent <= 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EINTR) return 0;
+    // Anything else (a firewall's EPERM, no route) will not pass on retry: drop the
+    // batch rather than spin on it.
+    dropped_ += count_;
+    count_ = 0;
+    return 0;
+  }
   const size_t n = static_cast<size_t>(sent);
   std::memmove(packets_.data(), packets_.data() + n * kSynPacketSize,
                (count_ - n) * kSynPacketSize);
@@ -120,15 +151,29 @@ void SynSocket::ReceiveLoop(std::function<void(std::span<const uint8_t>)> on_pac
 void SynSocket::WaitReceive() {
   receive_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const std::error_code& ec) {
     if (ec || !on_packet_) return;
-    while (true) {
-      const ssize_t n =
-          ::recv(receive_.native_handle(), receive_buffer_.data(), receive_buffer_.size(), 0);
-      if (n <= 0) break;
-      on_packet_(std::span<const uint8_t>(receive_buffer_.data(), static_cast<size_t>(n)));
-      if (!on_packet_) return;
-    }
-    WaitReceive();
+    ReceiveNow();
+    if (on_packet_) WaitReceive();
   });
+}
+
+void SynSocket::ReceiveNow() {
+  constexpr size_t kSlots = 64, kSlot = 128;  // the filter keeps 128 bytes a packet
+  mmsghdr messages[kSlots];
+  iovec vectors[kSlots];
+  while (on_packet_) {
+    for (size_t i = 0; i < kSlots; ++i) {
+      vectors[i] = iovec{receive_buffer_.data() + i * kSlot, kSlot};
+      messages[i] = mmsghdr{};
+      messages[i].msg_hdr.msg_iov = &vectors[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int n = ::recvmmsg(receive_.native_handle(), messages, kSlots, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    for (int i = 0; i < n && on_packet_; ++i) {
+      const size_t len = std::min<size_t>(messages[i].msg_len, kSlot);
+      on_packet_(std::span<const uint8_t>(receive_buffer_.data() + i * kSlot, len));
+    }
+  }
 }
 
 }  // namespace narrowscan

@@ -33,10 +33,15 @@ class SynSocket {
   void Queue(Ipv4 destination, std::span<const uint8_t> packet);
   size_t Flush();
   size_t queued() const { return count_; }
+  // Packets the kernel refused for good (not a full buffer).
+  uint64_t dropped() const { return dropped_; }
   static constexpr size_t kBatch = 64;
 
-  // Calls on_packet for each packet readable now, then re-arms; until Close().
+  // Calls on_packet for each packet that arrives, until Close(). Readiness waits alone
+  // can miss an edge (a full queue raises none), so the sender also calls ReceiveNow()
+  // between batches and on a short timer while draining.
   void ReceiveLoop(std::function<void(std::span<const uint8_t>)> on_packet);
+  void ReceiveNow();
   void Close();
 
  private:
@@ -49,7 +54,8 @@ class SynSocket {
   std::vector<uint8_t> packets_;  // kBatch * kSynPacketSize
   std::vector<Ipv4> destinations_;
   size_t count_ = 0;
-  std::vector<uint8_t> receive_buffer_ = std::vector<uint8_t>(2048);
+  uint64_t dropped_ = 0;
+  std::vector<uint8_t> receive_buffer_ = std::vector<uint8_t>(64 * 128);
   std::unordered_map<uint32_t, Ipv4> source_by_24_;
 };
 
