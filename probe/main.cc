@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "controller/cli/cli_options.h"
+#include "probe/agent/run_command.h"
 #include "probe/standalone/scan_command.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
 
   // Each part adds its subcommand here (one line each).
   narrowscan::AddScanCommand(app);
+  narrowscan::AddRunCommand(app);
 
   try {
     app.parse(argc, argv);
