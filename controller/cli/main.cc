@@ -5,6 +5,7 @@
 
 #include "controller/cli/cli_options.h"
 #include "controller/estimation/commands/estimation_commands.h"
+#include "controller/fleet/fleet_commands.h"
 #include "controller/report/report_commands.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   narrowscan::RegisterEstimationCommands(&app);
   narrowscan::RegisterSweepCommand(&app);
   narrowscan::RegisterEvaluateCommand(&app);
+  narrowscan::RegisterFleetCommands(&app);
 
   try {
     app.parse(argc, argv);
