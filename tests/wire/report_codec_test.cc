@@ -23,7 +23,8 @@ ReportBatch SampleBatch() {
   http.port = 80;
   http.state = PortState::kOpen;
   http.service = "http";
-  http.banner = std::string("HTTP/1.1 200 OK\r\nServer: lighttpd\r\n\r\n\0\xff\x80", 43);
+  static constexpr char kBanner[] = "HTTP/1.1 200 OK\r\nServer: lighttpd\r\n\r\n\0\xff\x80";
+  http.banner = std::string(kBanner, sizeof kBanner - 1);  // with a NUL and non-UTF-8 bytes
   http.connect_us = 120;
   http.total_us = 4500;
   PortResult tls = http;
