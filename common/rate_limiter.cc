@@ -91,4 +91,16 @@ bool RateLimiter::TryAcquire(Ipv4 address) {
 
 int64_t RateLimiter::GlobalWaitNs() const { return global_.WaitNs(clock_()); }
 
+int64_t RateLimiter::WaitNs(Ipv4 address) const {
+  const int64_t now = clock_();
+  int64_t wait = global_.WaitNs(now);
+  if (per24_rate_ > 0) {
+    // A /24 without a bucket has never been charged (or was full when pruned).
+    if (auto it = per24_.find(Slash24(address)); it != per24_.end()) {
+      wait = std::max(wait, it->second.WaitNs(now));
+    }
+  }
+  return wait;
+}
+
 }  // namespace narrowscan

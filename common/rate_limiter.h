@@ -52,6 +52,9 @@ class RateLimiter {
   bool TryAcquire(Ipv4 address);
   // Nanoseconds until the global bucket has a token (for sleeping in the event loop).
   int64_t GlobalWaitNs() const;
+  // Nanoseconds until an attempt to `address` would pass both the global bucket and
+  // the cap of its /24 (0 if it would pass now).
+  int64_t WaitNs(Ipv4 address) const;
 
  private:
   Clock clock_;

@@ -180,7 +180,7 @@ Status ValidatePart(const Plan& plan, std::string_view what) {
 
 }  // namespace
 
-Status ValidatePlan(const Plan& plan) { return ValidatePart(plan, fmt::format("plan")); }
+Status ValidatePlan(const Plan& plan) { return ValidatePart(plan, "plan"); }
 
 Result<std::vector<Bytes>> EncodePlanPayloads(const Plan& plan, size_t max_payload_bytes) {
   if (Status s = ValidatePlan(plan); !s) return Error{s.error()};

@@ -85,6 +85,18 @@ TEST(RateLimiter, PerSlash24CapHoldsWhileOtherSubnetsProceed) {
   EXPECT_NEAR(static_cast<double>(sent_b) / 100, 10, 0.1);
 }
 
+TEST(RateLimiter, WaitNsCoversThePer24Cap) {
+  FakeTime t;
+  RateLimiter limiter(1000, 2, t.clock());  // per-/24 burst is 1 token
+  const Ipv4 a = 0x01020304, b = 0x01020404;
+  EXPECT_EQ(limiter.WaitNs(a), 0);
+  ASSERT_TRUE(limiter.TryAcquire(a));
+  EXPECT_EQ(limiter.WaitNs(a), 500'000'000);  // 2/s to this /24
+  EXPECT_EQ(limiter.WaitNs(b), 0);
+  t.now += limiter.WaitNs(a);
+  EXPECT_TRUE(limiter.TryAcquire(a));
+}
+
 TEST(RateLimiter, RefusalChargesNothing) {
   FakeTime t;
   // Global 1/s, per-/24 1/s: after using 1.2.3.x, a refused 1.2.3.x attempt must not
