@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "controller/cli/cli_options.h"
+#include "controller/curate/commands/curate_commands.h"
 #include "controller/estimation/commands/estimation_commands.h"
 #include "controller/fleet/fleet_commands.h"
 #include "controller/report/report_commands.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   // Each component adds its subcommands here (one line each).
+  narrowscan::RegisterCurateCommands(&app);
   narrowscan::RegisterEstimationCommands(&app);
   narrowscan::RegisterSweepCommand(&app);
   narrowscan::RegisterEvaluateCommand(&app);
