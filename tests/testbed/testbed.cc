@@ -61,7 +61,12 @@ Status Testbed::Start() {
     WaitForSignal();
   }
   if (!options_.ready_file.empty()) {
+    // What a scan of this population should cover: where hosts live plus silent space.
+    nlohmann::json scope = nlohmann::json::array();
+    for (const Ipv4Range& r : population_.ranges) scope.push_back(FormatIpv4Range(r));
+    for (const Ipv4Range& r : population_.spec.silent) scope.push_back(FormatIpv4Range(r));
     nlohmann::json ready{{"pid", static_cast<int64_t>(getpid())},
+                         {"scope", scope},
                          {"hosts", population_.hosts.size()},
                          {"listeners", server_.listeners()},
                          {"control_port", options_.control_port >= 0 ? control_.port() : 0},

@@ -198,6 +198,7 @@ TEST_F(TestbedServer, ReadyFileAndTruthAreWritten) {
   EXPECT_EQ(ready["hosts"], 8);
   EXPECT_EQ(ready["listeners"], 4 * 2 + 2 + 2);
   EXPECT_EQ(ready["control_port"], testbed_->control_port());
+  EXPECT_EQ(ready["scope"], nlohmann::json::array({TestRange()}));
   std::istringstream truth(Slurp(dir_ + "/truth.jsonl"));
   std::string line;
   int lines = 0;
