@@ -12,6 +12,7 @@
 
 #include "common/rate_limiter.h"
 #include "common/target_permutation.h"
+#include "probe/engine/connect_prober.h"
 #include "probe/engine/syn_packet.h"
 #include "probe/engine/syn_socket.h"
 #include "probe/engine/tcp_session.h"
@@ -77,6 +78,13 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
       if (!tls.ok()) return Error{tls.error()};
       env_.tls = *tls;
     }
+    if (!config_.syn) {
+      prober_ = std::make_unique<ConnectProber>(
+          io_, config_.connect_timeout,
+          [self = shared_from_this()](ConnectProber::Outcome&& o) { self->OnProbe(std::move(o)); });
+      Status opened = prober_->Open();
+      if (!opened.ok()) return opened;
+    }
     if (config_.syn) {
       auto socket = SynSocket::Open(io_);
       if (!socket.ok()) return Error{socket.error()};
@@ -103,6 +111,15 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
         if (!self->Allowed(s->ip())) now_excluded.push_back(s);
       }
       // Their pairs count as skipped: excluded now, whatever they were at the start.
+      if (self->prober_) {
+        for (uint64_t sequence :
+             self->prober_->AbortIf([&](Ipv4 ip) { return !self->Allowed(ip); })) {
+          self->positions_.erase(sequence);
+          self->MarkDispatchedDone(sequence);
+          Bump(self->counters_.excluded);
+          Bump(self->counters_.done);
+        }
+      }
       for (TcpSession* s : now_excluded) {
         self->AbortSession(s, /*pair_done=*/true);
         Bump(self->counters_.excluded);
@@ -129,6 +146,11 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
       for (const auto& [s, sequence] : self->active_) all.push_back(s);
       // Unfinished pairs stay before the checkpoint: a resumed scan redoes them.
       for (TcpSession* s : all) self->AbortSession(s, /*pair_done=*/false);
+      if (self->prober_) {
+        for (uint64_t sequence : self->prober_->AbortIf([](Ipv4) { return true; })) {
+          self->positions_.erase(sequence);
+        }
+      }
       self->MaybeFinish();
     });
   }
@@ -160,7 +182,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
     return !config_.exclusions.Contains(ip);
   }
 
-  uint64_t OpenSockets() const { return active_.size(); }
+  uint64_t OpenSockets() const { return active_.size() + (prober_ ? prober_->pending() : 0); }
 
   void AbortSession(TcpSession* session, bool pair_done) {
     auto it = active_.find(session);
@@ -243,7 +265,64 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
   void Launch(const Pending& p) {
     const uint64_t sequence = dispatched_base_ + dispatched_.size();
     dispatched_.push_back(Dispatched{p.position, false});
-    StartSession(p.target, p.position, sequence);
+    positions_.emplace(sequence, p.position);
+    prober_->Start(p.target, sequence);
+  }
+
+  // A connect attempt ended: report it, or hand an open socket to a banner session.
+  void OnProbe(ConnectProber::Outcome&& o) {
+    const uint64_t sequence = o.token;
+    const uint64_t position = positions_[sequence];
+    positions_.erase(sequence);
+    if (o.state == PortState::kOpen && (!Allowed(o.target.ip) || stopping_)) {
+      ::close(o.fd);
+      if (!stopping_) {
+        MarkDispatchedDone(sequence);
+        Bump(counters_.excluded);
+        Bump(counters_.done);
+      }
+      return SchedulePump();
+    }
+    if (o.state == PortState::kOpen && config_.grab_banners) {
+      Bump(counters_.in_flight);
+      auto session = std::make_shared<TcpSession>(
+          env_, o.target.ip, o.target.port, position,
+          [self = shared_from_this(), sequence](TcpSession* s, ScanResult&& r) {
+            self->OnSessionDone(s, std::move(r), sequence);
+          });
+      active_.emplace(session.get(), sequence);
+      session->StartConnected(o.fd, o.connect_ms);
+      return;
+    }
+    if (o.fd >= 0) {
+      // Port state only: close with a RST, as a SYN scanner's kernel would.
+      const linger abortive{1, 0};
+      ::setsockopt(o.fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+      ::close(o.fd);
+    }
+    ScanResult r;
+    r.ip = o.target.ip;
+    r.port = o.target.port;
+    r.state = o.state;
+    r.position = position;
+    r.connect_ms = r.total_ms = o.connect_ms;
+    r.started_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count() -
+                        o.connect_ms;
+    r.error = std::move(o.error);
+    MarkDispatchedDone(sequence);
+    Report(std::move(r));
+    SchedulePump();
+  }
+
+  void SchedulePump() {
+    if (pump_posted_) return;
+    pump_posted_ = true;
+    asio::post(io_, [self = shared_from_this()] {
+      self->pump_posted_ = false;
+      self->Pump();
+    });
   }
 
   void StartSession(Target t, uint64_t position, std::optional<uint64_t> sequence) {
@@ -265,13 +344,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
     Report(std::move(result));
     if (!sequence && !syn_grab_queue_.empty()) StartQueuedGrabs();
     // Free a slot: continue from the event loop so deep completion chains stay flat.
-    if (!pump_posted_) {
-      pump_posted_ = true;
-      asio::post(io_, [self = shared_from_this()] {
-        self->pump_posted_ = false;
-        self->Pump();
-      });
-    }
+    SchedulePump();
   }
 
   void Report(ScanResult&& result) {
@@ -410,11 +483,13 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
     const bool sending_done = exhausted_ || stopping_;
     const bool syn_done = !config_.syn || syn_closed_ || stopping_;
     if (!sending_done || !syn_done || !active_.empty()) return;
+    if (prober_ && prober_->pending() > 0) return;
     if (config_.syn && !syn_grab_queue_.empty() && !stopping_) return StartQueuedGrabs();
     finished_ = true;
     pump_timer_.cancel();
     syn_timer_.cancel();
     if (syn_) syn_->Close();
+    if (prober_) prober_->Close();
     if (on_done_) {
       DoneCallback done = std::move(on_done_);
       done();
@@ -431,14 +506,16 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
   SessionEnvironment env_;
   std::optional<TargetPermutation> permutation_;
   std::optional<Pending> pending_;
-  std::deque<Dispatched> dispatched_;  // connect mode, in dispatch order
-  uint64_t dispatched_base_ = 0;       // sequence number of dispatched_.front()
+  std::deque<Dispatched> dispatched_;                 // connect mode, in dispatch order
+  std::unordered_map<uint64_t, uint64_t> positions_;  // sequence -> position, while connecting
+  uint64_t dispatched_base_ = 0;                      // sequence number of dispatched_.front()
   // Open sessions and their dispatch sequence numbers (none for --syn grabs).
   std::unordered_map<TcpSession*, std::optional<uint64_t>> active_;
   asio::steady_timer pump_timer_;
   bool started_ = false, finished_ = false, stopping_ = false, paused_ = false;
   bool exhausted_ = false, pumping_ = false, pump_armed_ = false, pump_posted_ = false;
 
+  std::unique_ptr<ConnectProber> prober_;  // connect mode
   std::unique_ptr<SynSocket> syn_;
   SynCookieKey syn_key_;
   uint16_t ip_id_ = 1;

@@ -1,6 +1,7 @@
 #include "probe/engine/tcp_session.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -42,6 +43,23 @@ void TcpSession::Start() {
   const asio::ip::tcp::endpoint endpoint(asio::ip::address_v4(result_.ip), result_.port);
   socket_.async_connect(
       endpoint, [self = shared_from_this()](const std::error_code& e) { self->OnConnect(e); });
+}
+
+void TcpSession::StartConnected(int fd, uint32_t connect_ms) {
+  started_ = Clock::now() - std::chrono::milliseconds(connect_ms);
+  result_.started_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count() -
+                            connect_ms;
+  std::error_code ec;
+  socket_.assign(asio::ip::tcp::v4(), fd, ec);
+  if (ec) {
+    ::close(fd);
+    result_.state = PortState::kOpen;
+    Finish("socket: " + ec.message());
+    return;
+  }
+  OnConnect(std::error_code());
 }
 
 void TcpSession::Abort() {

@@ -55,6 +55,8 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
   ~TcpSession();
 
   void Start();
+  // Takes over a socket that is already connected (ConnectProber found it open).
+  void StartConnected(int fd, uint32_t connect_ms);
   // Ends the session without reporting (the address became excluded mid-scan).
   void Abort();
   Ipv4 ip() const { return result_.ip; }

@@ -1,0 +1,187 @@
+#include "probe/engine/connect_prober.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace narrowscan {
+
+ConnectProber::ConnectProber(asio::io_context& io, std::chrono::milliseconds timeout,
+                             Callback on_outcome)
+    : io_(io), timeout_(timeout), on_outcome_(std::move(on_outcome)), timer_(io) {}
+
+ConnectProber::~ConnectProber() {
+  *alive_ = false;
+  for (size_t fd = 0; fd < slots_.size(); ++fd) {
+    if (slots_[fd].active) ::close(static_cast<int>(fd));
+  }
+  for (Outcome& o : ready_) {
+    if (o.fd >= 0) ::close(o.fd);
+  }
+  if (events_) {
+    std::error_code ignored;
+    events_->close(ignored);  // closes epoll_fd_
+  } else if (epoll_fd_ >= 0) {
+    ::close(epoll_fd_);
+  }
+}
+
+Status ConnectProber::Open() {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) return Error{std::string("epoll_create1: ") + std::strerror(errno)};
+  events_ = std::make_unique<asio::posix::stream_descriptor>(io_, epoll_fd_);
+  WaitEvents();
+  return Status::Ok();
+}
+
+void ConnectProber::Close() {
+  closed_ = true;
+  timer_.cancel();
+  if (events_) events_->cancel();
+}
+
+void ConnectProber::Start(Target target, uint64_t token) {
+  const Clock::time_point now = Clock::now();
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    ready_.push_back(Outcome{token, target, PortState::kError, -1, 0,
+                             std::string("socket: ") + std::strerror(errno)});
+    return Deliver();
+  }
+  if (static_cast<size_t>(fd) >= slots_.size()) slots_.resize(static_cast<size_t>(fd) + 64);
+  Slot& slot = slots_[static_cast<size_t>(fd)];
+  slot = Slot{true, next_serial_++, token, target, now};
+  ++in_flight_;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(target.port);
+  to.sin_addr.s_addr = htonl(target.ip);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    return Finish(fd, PortState::kOpen, 0);
+  }
+  if (errno != EINPROGRESS) return Finish(fd, PortState::kClosed, errno);
+  epoll_event ev{};
+  ev.events = EPOLLOUT | EPOLLONESHOT;
+  ev.data.u64 = (uint64_t{slot.serial} << 32) | static_cast<uint32_t>(fd);
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0)
+    return Finish(fd, PortState::kError, errno);
+  deadlines_.push_back(Deadline{now + timeout_, fd, slot.serial});
+  ArmTimer();
+}
+
+void ConnectProber::Finish(int fd, PortState state, int error) {
+  Slot& slot = slots_[static_cast<size_t>(fd)];
+  slot.active = false;
+  --in_flight_;
+  Outcome o{slot.token,
+            slot.target,
+            state,
+            -1,
+            static_cast<uint32_t>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - slot.started)
+                    .count()),
+            {}};
+  if (state == PortState::kClosed && error != ECONNREFUSED && error != 0) {
+    o.error = std::strerror(error);  // host/network unreachable
+    if (error != EHOSTUNREACH && error != ENETUNREACH) o.state = PortState::kError;
+  } else if (state == PortState::kError) {
+    o.error = std::strerror(error);
+  }
+  if (o.state == PortState::kOpen) {
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    o.fd = fd;
+  } else {
+    ::close(fd);  // closing also leaves the epoll set
+  }
+  ready_.push_back(std::move(o));
+  Deliver();
+}
+
+void ConnectProber::Deliver() {
+  if (delivery_posted_) return;
+  delivery_posted_ = true;
+  asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    delivery_posted_ = false;
+    std::vector<Outcome> batch;
+    batch.swap(ready_);
+    for (Outcome& o : batch) on_outcome_(std::move(o));
+  });
+}
+
+void ConnectProber::WaitEvents() {
+  events_->async_wait(asio::posix::stream_descriptor::wait_read,
+                      [this, alive = alive_](const std::error_code& ec) {
+                        if (ec || !*alive || closed_) return;
+                        Harvest();
+                        if (!closed_) WaitEvents();
+                      });
+}
+
+void ConnectProber::Harvest() {
+  epoll_event events[256];
+  while (true) {
+    const int n = ::epoll_wait(epoll_fd_, events, 256, 0);
+    if (n <= 0) return;
+    for (int i = 0; i < n; ++i) {
+      const int fd = static_cast<int>(events[i].data.u64 & 0xFFFFFFFF);
+      const uint32_t serial = static_cast<uint32_t>(events[i].data.u64 >> 32);
+      Slot& slot = slots_[static_cast<size_t>(fd)];
+      if (!slot.active || slot.serial != serial) continue;
+      int error = 0;
+      socklen_t len = sizeof error;
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+      Finish(fd, error == 0 ? PortState::kOpen : PortState::kClosed, error);
+    }
+    if (n < 256) return;
+  }
+}
+
+void ConnectProber::ArmTimer() {
+  if (timer_armed_ || deadlines_.empty() || closed_) return;
+  timer_armed_ = true;
+  timer_.expires_at(deadlines_.front().when);
+  timer_.async_wait([this, alive = alive_](const std::error_code& ec) {
+    if (ec || !*alive) return;
+    timer_armed_ = false;
+    OnTimer();
+  });
+}
+
+void ConnectProber::OnTimer() {
+  // Late completions first: an answer that is already queued is not a timeout.
+  Harvest();
+  const Clock::time_point now = Clock::now();
+  while (!deadlines_.empty()) {
+    const Deadline d = deadlines_.front();
+    const Slot& slot = slots_[static_cast<size_t>(d.fd)];
+    if (!slot.active || slot.serial != d.serial) {
+      deadlines_.pop_front();  // finished earlier; the descriptor may be reused
+      continue;
+    }
+    if (d.when > now) break;
+    deadlines_.pop_front();
+    Finish(d.fd, PortState::kTimeout, 0);
+  }
+  ArmTimer();
+}
+
+std::vector<uint64_t> ConnectProber::AbortIf(const std::function<bool(Ipv4)>& should_abort) {
+  std::vector<uint64_t> tokens;
+  for (size_t fd = 0; fd < slots_.size(); ++fd) {
+    Slot& slot = slots_[fd];
+    if (!slot.active || !should_abort(slot.target.ip)) continue;
+    slot.active = false;
+    --in_flight_;
+    ::close(static_cast<int>(fd));
+    tokens.push_back(slot.token);
+  }
+  return tokens;
+}
+
+}  // namespace narrowscan
