@@ -1,6 +1,7 @@
 // Pure parts of the testbed: templates, population specs, placement, host changes,
 // scan output formats, and the shipped population files.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -392,6 +393,40 @@ TEST(ShippedPopulations, DefaultAndSmallMeetTheirContract) {
     EXPECT_GT(by_type["utm"], 0u) << file;
     EXPECT_GT(population->hosts.size(), iot_hosts) << file << ": needs noise hosts";
   }
+}
+
+}  // namespace
+}  // namespace narrowscan::testbed
+
+namespace narrowscan::testbed {
+namespace {
+
+// The binary's generate mode and its exit codes (0 ok, 2 bad input).
+TEST(Cli, GenerateWritesParsableOutputAndRefusesBadInput) {
+  const std::string binary = NARROWSCAN_TESTBED_BINARY;
+  const std::string out = ::testing::TempDir() + "/cli_generate.jsonl";
+  const std::string truth = ::testing::TempDir() + "/cli_truth.jsonl";
+  const std::string population = SourceDir() + "/tests/testbed/populations/small.toml";
+  const std::string ok = binary + " generate --population " + population +
+                         " --max-banners 100 --output " + out + " --truth " + truth +
+                         " 2>/dev/null";
+  ASSERT_EQ(std::system(ok.c_str()), 0) << ok;
+  std::istringstream lines(Slurp(out));
+  std::string line;
+  size_t banners = 0;
+  while (std::getline(lines, line)) banners += nlohmann::json::parse(line)["banners"].size();
+  EXPECT_EQ(banners, 100u);
+  EXPECT_FALSE(Slurp(truth).empty());
+  auto exit_code = [](const std::string& command) {
+    int status = std::system((command + " >/dev/null 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(exit_code(binary + " --help"), 0);
+  EXPECT_EQ(
+      exit_code(binary + " generate --population " + population + " --format xml --output " + out),
+      2);
+  EXPECT_EQ(exit_code(binary + " generate --population /nonexistent.toml --output " + out), 2);
+  EXPECT_EQ(exit_code(binary + " --population " + population + " --scale -1"), 2);
 }
 
 }  // namespace
