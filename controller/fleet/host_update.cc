@@ -109,7 +109,12 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
         if (!results->ColumnIsNull(4)) b.tls_issuer = results->ColumnText(4);
         if (!b.banner.empty() || b.tls_subject) host.banners.push_back(std::move(b));
       }
-      const std::vector<DeviceMatch> matches = estimator.Estimate(host);
+      // With α = 1 the score is Sb alone, so a host without banners cannot reach a
+      // threshold above 0: skip the matcher (most responsive hosts send no banner).
+      const EstimatorOptions& eo = estimator.options();
+      const std::vector<DeviceMatch> matches =
+          host.banners.empty() && eo.alpha >= 1.0 && eo.threshold > 0 ? std::vector<DeviceMatch>{}
+                                                                      : estimator.Estimate(host);
 
       del->Reset();
       del->Bind(1, int64_t{h.ip});

@@ -1,0 +1,194 @@
+// The fleet end to end (issue 5 acceptance) on loopback: a real Mosquitto, the testbed
+// population on 127.20.0.0/22, `narrowscan serve` and two probes with different regions.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "common/signature.h"
+#include "controller/store/store.h"
+#include "probe/agent/fleet_wire.h"
+#include "tests/fleet/fleet_cluster.h"
+
+namespace narrowscan::fleettest {
+namespace {
+
+using nlohmann::json;
+using Pairs = std::set<std::pair<Ipv4, uint16_t>>;
+
+const std::vector<ProbeSpec> kTwoProbes = {{"p1", "127.20.0.0/23"}, {"p2", "127.20.2.0/23"}};
+
+Pairs StoredResults(const std::string& store_path, int64_t round) {
+  Pairs out;
+  auto store = Store::Open(store_path);
+  if (!store.ok()) return out;
+  auto st = (*store)->Prepare("SELECT ip, port FROM fleet_results WHERE round_id = ? AND state = 0");
+  st->Bind(1, round);
+  while (*st->Step())
+    out.emplace(static_cast<Ipv4>(st->ColumnInt(0)), static_cast<uint16_t>(st->ColumnInt(1)));
+  return out;
+}
+
+int64_t Count(const std::string& store_path, const std::string& sql) {
+  auto store = Store::Open(store_path);
+  auto st = (*store)->Prepare(sql);
+  return st.ok() && *st->Step() ? st->ColumnInt(0) : -1;
+}
+
+json RunRound(FleetCluster& c) {
+  CommandOutput out = c.Narrowscan({"round", "start", "--wait", "--timeout", "90", "--json"});
+  EXPECT_EQ(out.exit_code, 0) << out.out;
+  return json::parse(out.out, nullptr, false);
+}
+
+TEST(FleetEndToEnd, TwoProbesTwoRoundsNarrowTheSecondRound) {
+  FleetCluster c("rounds", kTwoProbes, 3000);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.StartController());
+  ASSERT_TRUE(c.StartProbe("p1"));
+  ASSERT_TRUE(c.StartProbe("p2"));
+
+  size_t after_round1 = 0;
+  const json r1 = RunRound(c);
+  ASSERT_FALSE(r1.is_discarded());
+  EXPECT_EQ(r1["end_reason"], "all probes done");
+  EXPECT_EQ(r1["probes_done"], 2);
+  const Pairs logged1 = c.LoggedConnections(0, &after_round1);
+  const Pairs stored1 = StoredResults(c.Store(), r1["round"].get<int64_t>());
+  EXPECT_GT(stored1.size(), 300u);
+  EXPECT_EQ(stored1, logged1) << "every connection of round 1 is stored exactly once";
+
+  const json r2 = RunRound(c);
+  ASSERT_FALSE(r2.is_discarded());
+  EXPECT_EQ(r2["probes_done"], 2);
+  EXPECT_GT(r2["total"]["planned"]["narrowed"].get<int64_t>(), 0);
+  EXPECT_LT(r2["total"]["attempts"].get<int64_t>(), r1["total"]["attempts"].get<int64_t>() / 2);
+  EXPECT_EQ(StoredResults(c.Store(), r2["round"].get<int64_t>()),
+            c.LoggedConnections(after_round1));
+
+  CommandOutput report = c.Narrowscan({"report", "--json"});
+  ASSERT_EQ(report.exit_code, 0) << report.out;
+  const json rep = json::parse(report.out);
+  ASSERT_EQ(rep["rounds"].size(), 2u);
+  EXPECT_GT(rep["hosts"]["estimated"].get<int64_t>(), 100);
+  EXPECT_GT(rep["rounds"][1]["total"]["reduction"].get<double>(),
+            rep["rounds"][0]["total"]["reduction"].get<double>());
+  EXPECT_FALSE(rep["estimates"]["by_type"].empty());
+  EXPECT_FALSE(rep["estimates"]["by_level"].empty());
+
+  CommandOutput plan = c.Narrowscan({"plan", "show", "--probe", "p1", "--json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out;
+  EXPECT_GT(json::parse(plan.out)["profiles"].size(), 1u);
+  CommandOutput probes = c.Narrowscan({"probes", "list", "--json"});
+  ASSERT_EQ(probes.exit_code, 0);
+  EXPECT_EQ(json::parse(probes.out).size(), 2u);
+}
+
+TEST(FleetEndToEnd, FaultsLoseNothingAndStoreEverythingOnce) {
+  FleetCluster c("faults", kTwoProbes, 400);  // slow enough to break things mid-round
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.StartController());
+  ASSERT_TRUE(c.StartProbe("p1"));
+  ASSERT_TRUE(c.StartProbe("p2"));
+  CommandOutput start = c.Narrowscan({"round", "start", "--json"});
+  ASSERT_EQ(start.exit_code, 0) << start.out;
+  auto committed = [&] { return Count(c.Store(), "SELECT COUNT(*) FROM fleet_batches"); };
+  auto wait_for_more = [&](int64_t than) {
+    for (int i = 0; i < 200 && committed() <= than; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  };
+  wait_for_more(2);
+  c.KillController(SIGKILL);  // during ingest
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(c.StartController());
+  wait_for_more(committed() + 2);
+  ASSERT_TRUE(c.RestartBroker());
+  wait_for_more(committed() + 2);
+  c.KillProbe("p1", SIGKILL);  // mid-round
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(c.StartProbe("p1"));
+
+  for (int i = 0; i < 1200; ++i) {
+    CommandOutput s = c.Narrowscan({"round", "status", "--json"});
+    if (s.exit_code == 0 && json::parse(s.out)["state"] == "done") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CommandOutput s = c.Narrowscan({"round", "status", "--json"});
+  const json st = json::parse(s.out);
+  ASSERT_EQ(st["state"], "done") << s.out;
+  EXPECT_EQ(st["end_reason"], "all probes done");
+  EXPECT_EQ(StoredResults(c.Store(), st["round"].get<int64_t>()), c.LoggedConnections());
+  EXPECT_EQ(Count(c.Store(), "SELECT COUNT(*) FROM fleet_refusals"), 0);
+}
+
+TEST(FleetEndToEnd, ExclusionAddedMidRoundStopsConnectionsWithinTwoSeconds) {
+  FleetCluster c("exclude", kTwoProbes, 300);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.StartController());
+  ASSERT_TRUE(c.StartProbe("p1"));
+  ASSERT_TRUE(c.StartProbe("p2"));
+  ASSERT_EQ(c.Narrowscan({"round", "start"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_EQ(c.Narrowscan({"exclude", "add", "127.20.1.0/24", "--reason", "opt-out test"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  size_t mark = 0;
+  c.LoggedConnections(0, &mark);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  const Ipv4 first = 0x7F140100, last = 0x7F1401FF;
+  for (const auto& [ip, port] : c.LoggedConnectionList(mark))
+    EXPECT_FALSE(ip >= first && ip <= last) << FormatIpv4(ip) << ":" << port << " after the exclusion";
+}
+
+TEST(FleetEndToEnd, ForeignPlansAreRefusedAndOutOfScopeTargetsNeverContacted) {
+  FleetCluster c("plans", {{"p1", "127.20.0.0/23"}}, 2000);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.StartProbe("p1"));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  SigningKey controller = std::move(SigningKey::LoadFile(c.ControllerKey()).value());
+  SigningKey stranger = std::move(SigningKey::Generate().value());
+  auto publish = [&](const fleetwire::Plan& plan, const SigningKey& key, size_t cut = 0) {
+    auto chunks = fleetwire::EncodePlan(plan, key, 1 << 20);
+    ASSERT_TRUE(chunks.ok());
+    std::string bytes(chunks->front().begin(), chunks->front().end());
+    if (cut) bytes.resize(bytes.size() - cut);
+    const std::string file = c.dir() + "/plan.bin";
+    std::ofstream(file, std::ios::binary) << bytes;
+    ASSERT_TRUE(c.PublishAsController("narrowscan/probe/p1/plan/0", file, true));
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  };
+  fleetwire::Plan plan;
+  plan.probe_id = "p1";
+  plan.round_id = 1;
+  plan.version = 10;
+  plan.rate = 2000;
+  plan.standard_ports = {21, 22, 23, 80, 443, 554, 8080};
+  // The whole testbed, though p1's local scope is only 127.20.0.0/23.
+  plan.sweep = {{0x7F140000, 0x7F1403FF}};
+  plan.profiles.push_back({plan.standard_ports, {}});
+
+  fleetwire::Plan other_probe = plan;
+  other_probe.probe_id = "p2";
+  publish(other_probe, controller);  // bound to another probe
+  publish(plan, stranger);           // signed by another key
+  publish(plan, controller, 40);     // truncated
+  publish(plan, controller);         // valid: accepted, clipped to the local scope
+  fleetwire::Plan older = plan;
+  older.version = 9;
+  publish(older, controller);        // older than the accepted one
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+
+  for (const auto& [ip, port] : c.LoggedConnections())
+    EXPECT_LT(ip, 0x7F140200u) << FormatIpv4(ip) << ":" << port << " is outside p1's scope";
+  EXPECT_FALSE(c.LoggedConnections().empty()) << "the valid plan ran";
+  std::ifstream state(c.dir() + "/state-p1/state.json");
+  const json j = json::parse(state);
+  EXPECT_EQ(j["refused_plans"], 4);
+  EXPECT_EQ(j["plan_version"], 10);
+}
+
+}  // namespace
+}  // namespace narrowscan::fleettest

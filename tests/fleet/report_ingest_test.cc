@@ -1,0 +1,108 @@
+// Ingest against a real SQLite file: duplicates, reordering, forged batches.
+#include "controller/fleet/report_ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "controller/fleet/fleet_store.h"
+
+namespace narrowscan::fleet {
+namespace {
+
+class ReportIngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("fleet-ingest-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(FleetStore::Open((dir_ / "s.db").string()).value());
+    key_ = std::make_unique<SigningKey>(std::move(SigningKey::Generate().value()));
+    region_.Add(Ipv4Range{0x7F140000, 0x7F1401FF});  // 127.20.0.0/23
+    ASSERT_TRUE(store_->AddProbe("p1", key_->PublicPem(), region_).ok());
+    round_ = store_->CreateRound(60).value();
+    ASSERT_TRUE(store_->store()
+                    .Exec("INSERT INTO fleet_round_probes(round_id, probe_id, plan_version) "
+                          "VALUES(" + std::to_string(round_) + ", 'p1', 1)")
+                    .ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  fleetwire::Bytes Batch(uint64_t seq, std::vector<Ipv4> ips, bool done = false,
+                         const SigningKey* key = nullptr, const std::string& id = "p1") {
+    fleetwire::ReportBatch b;
+    b.probe_id = id;
+    b.round_id = static_cast<uint64_t>(round_);
+    b.seq = seq;
+    b.done = done;
+    for (Ipv4 ip : ips) b.results.push_back({ip, 80, fleetwire::PortState::kOpen, "http", "HTTP/1.1 200 OK\r\n", "", "", 10});
+    b.counters.attempts = seq * 100;
+    return std::move(fleetwire::EncodeReport(b, key ? *key : *key_).value());
+  }
+  int64_t Rows(const std::string& table) {
+    auto st = store_->store().Prepare("SELECT COUNT(*) FROM " + table);
+    (void)st->Step();
+    return st->ColumnInt(0);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<FleetStore> store_;
+  std::unique_ptr<SigningKey> key_;
+  RangeSet region_;
+  int64_t round_ = 0;
+};
+
+TEST_F(ReportIngestTest, DuplicatesAndReorderingChangeNothing) {
+  ReportIngest ingest(*store_);
+  auto b1 = Batch(1, {0x7F140001, 0x7F140002});
+  auto b2 = Batch(2, {0x7F140003});
+  auto b3 = Batch(3, {0x7F140004}, /*done=*/true);
+  IngestOutcome o = ingest.Ingest("p1", b3);  // arrives first
+  EXPECT_EQ(o.kind, IngestOutcome::kCommitted);
+  EXPECT_EQ(o.acked_seq, 0u);  // 1 and 2 are missing: nothing contiguous yet
+  o = ingest.Ingest("p1", b1);
+  EXPECT_EQ(o.acked_seq, 1u);
+  EXPECT_FALSE(store_->RoundProbes(round_).value()[0].done);  // 2 still missing
+  o = ingest.Ingest("p1", b2);
+  EXPECT_EQ(o.acked_seq, 3u);
+  EXPECT_TRUE(store_->RoundProbes(round_).value()[0].done);
+  for (const auto& b : {b1, b2, b3, b2}) {
+    o = ingest.Ingest("p1", b);
+    EXPECT_EQ(o.kind, IngestOutcome::kDuplicate);
+    EXPECT_EQ(o.acked_seq, 3u);
+  }
+  EXPECT_EQ(Rows("fleet_results"), 4);
+  EXPECT_EQ(Rows("fleet_batches"), 3);
+  EXPECT_EQ(Rows("fleet_hosts"), 4);
+  EXPECT_EQ(store_->RoundProbes(round_).value()[0].attempts, 300);
+  // A pair redone after a probe restart (new seq, same result) is stored once.
+  o = ingest.Ingest("p1", Batch(4, {0x7F140001}));
+  EXPECT_EQ(o.kind, IngestOutcome::kCommitted);
+  EXPECT_EQ(o.new_results, 0u);
+  EXPECT_EQ(Rows("fleet_results"), 4);
+}
+
+TEST_F(ReportIngestTest, ForgedBatchesAreRefusedAndStoreNothing) {
+  ReportIngest ingest(*store_);
+  SigningKey other = std::move(SigningKey::Generate().value());
+  EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F140001}, false, &other)).kind,
+            IngestOutcome::kRefused);                                              // wrong key
+  EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F150001})).kind, IngestOutcome::kRefused);  // outside region
+  EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F140001}, false, nullptr, "p2")).kind,
+            IngestOutcome::kRefused);                                              // names another probe
+  EXPECT_EQ(ingest.Ingest("p9", Batch(1, {0x7F140001})).kind, IngestOutcome::kRefused);  // unknown
+  auto good = Batch(1, {0x7F140001});
+  fleetwire::Bytes cut(good.begin(), good.begin() + good.size() - 10);
+  EXPECT_EQ(ingest.Ingest("p1", cut).kind, IngestOutcome::kRefused);  // truncated
+  EXPECT_EQ(Rows("fleet_results"), 0);
+  EXPECT_EQ(Rows("fleet_batches"), 0);
+  EXPECT_EQ(store_->RefusalCount(), 5);
+  EXPECT_EQ(ingest.Ingest("p1", good).kind, IngestOutcome::kCommitted);
+}
+
+}  // namespace
+}  // namespace narrowscan::fleet
