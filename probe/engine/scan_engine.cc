@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <optional>
@@ -57,7 +58,8 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
         config_(std::move(config)),
         targets_(std::move(targets)),
         on_result_(std::move(on_result)),
-        limiter_(config_.rate, config_.rate_per_24, SteadyClock()),
+        global_(config_.rate > 0 ? config_.rate : 1, std::max(4.0, config_.rate * 0.01), NowNs()),
+        per24_(kUnboundedRate, config_.rate_per_24, SteadyClock()),
         env_(io_, config_, counters_),
         pump_timer_(io_),
         syn_timer_(io_) {
@@ -226,12 +228,16 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
         pending_.reset();
         continue;
       }
-      if (!limiter_.TryAcquire(pending_->target.ip)) {
-        const int64_t wait = limiter_.GlobalWaitNs();
-        // Global token available but the /24 is at its cap: poll again shortly.
-        ArmPump(wait > 0 ? wait : 1000000);
+      const int64_t tick = NowNs();
+      if (const int64_t wait = global_.WaitNs(tick); wait > 0) {
+        ArmPump(wait);
         break;
       }
+      if (config_.rate_per_24 > 0 && !per24_.TryAcquire(pending_->target.ip)) {
+        ArmPump(1000000);  // this /24 is at its cap: poll again shortly
+        break;
+      }
+      global_.TryTake(tick);
       if (counters_.first_attempt_ns.load(std::memory_order_relaxed) == 0) {
         counters_.first_attempt_ns.store(now, std::memory_order_relaxed);
       }
@@ -501,7 +507,14 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
   TargetSpace targets_;
   ResultCallback on_result_;
   DoneCallback on_done_;
-  RateLimiter limiter_;
+  // The global pace is a bucket of at least 4 tokens: RateLimiter's own bucket holds
+  // 10 ms of tokens, which below 100/s is a single token, so every late timer wake-up
+  // (common on a loaded board) would be lost and the rate would fall short by the
+  // wake-up latency. 4 tokens absorb that without allowing a burst after a pause.
+  // The per-/24 cap is RateLimiter's, with a global rate that never binds.
+  static constexpr double kUnboundedRate = 1e12;
+  TokenBucket global_;
+  RateLimiter per24_;
   ScanCounters counters_;
   SessionEnvironment env_;
   std::optional<TargetPermutation> permutation_;
