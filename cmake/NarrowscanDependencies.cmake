@@ -12,7 +12,10 @@ find_program(FLATC flatc REQUIRED)
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(ns::asio INTERFACE IMPORTED)
 target_include_directories(ns::asio INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(ns::asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+# Debian's Asio 1.22 decides ASIO_HAS_STD_ALIGNED_ALLOC from whichever standard header
+# came first, so files that include <asio.hpp> first disagree with the rest (ASan:
+# alloc-dealloc mismatch). Pin it off everywhere.
+target_compile_definitions(ns::asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(ns::asio INTERFACE Threads::Threads)
 
 # mbedTLS 2.28 ships neither a CMake config nor a pkg-config file on Debian 12.
