@@ -157,6 +157,25 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
     });
   }
 
+  // The owner is going away: no more attempts, no more callbacks; the sockets close.
+  // Runs on the io_context thread (or with the io_context stopped).
+  void Shutdown() {
+    on_result_ = nullptr;
+    on_done_ = nullptr;
+    stopping_ = true;
+    std::vector<TcpSession*> all;
+    for (const auto& [s, sequence] : active_) all.push_back(s);
+    for (TcpSession* s : all) AbortSession(s, /*pair_done=*/false);
+    if (prober_) {
+      prober_->AbortIf([](Ipv4) { return true; });
+      prober_->Close();
+    }
+    if (syn_) syn_->Close();
+    pump_timer_.cancel();
+    syn_timer_.cancel();
+    finished_ = true;
+  }
+
   const ScanCounters& counters() const { return counters_; }
   bool Finished() const { return finished_; }
   uint64_t TotalPairs() const { return (targets_.Size() + config_.shards - 1) / config_.shards; }
@@ -544,7 +563,7 @@ ScanEngine::ScanEngine(asio::io_context& io, ScanConfig config, TargetSpace targ
                        ResultCallback on_result)
     : impl_(std::make_shared<Impl>(io, std::move(config), std::move(targets),
                                    std::move(on_result))) {}
-ScanEngine::~ScanEngine() = default;
+ScanEngine::~ScanEngine() { impl_->Shutdown(); }
 Status ScanEngine::Start(DoneCallback on_done) { return impl_->Start(std::move(on_done)); }
 void ScanEngine::UpdateExclusions(RangeSet exclusions) {
   impl_->UpdateExclusions(std::move(exclusions));

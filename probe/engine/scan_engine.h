@@ -19,7 +19,8 @@
 //   the caller's spool is full. Stop() ends the scan early: no new attempts, in-flight
 //   sessions are aborted, on_done runs.
 // All members except UpdateExclusions/Pause/Resume/Stop/counters() must be called on
-// the io_context thread. Destroy the engine only after the io_context stopped running.
+// the io_context thread. Destroying the engine (on that thread, or once the io_context
+// stopped) ends the scan at once: no further attempts or callbacks, sockets closed.
 #ifndef NARROWSCAN_PROBE_ENGINE_SCAN_ENGINE_H_
 #define NARROWSCAN_PROBE_ENGINE_SCAN_ENGINE_H_
 
