@@ -29,6 +29,9 @@ struct FieldMatcher {
   std::vector<std::unique_ptr<re2::RE2::Set>> sets;
   std::vector<std::vector<uint32_t>> set_keywords;
   std::vector<uint32_t> anchored, unanchored;  // keywords of the field, while building
+  // Keywords whose one-pattern set does not fit the set memory budget (RE2 cannot
+  // match with a set whose Compile() failed): run as their own regex on each value.
+  std::vector<uint32_t> loose;
 };
 
 // True when every match of `pattern` must start at the beginning of the text: it
@@ -93,7 +96,7 @@ Scratch& ThreadScratch(size_t banners) {
 // Compiles `keywords` into sets of at most max_size; a set whose program does not fit
 // the memory budget is split in halves until it does.
 void BuildSets(const std::vector<KeywordRef>& refs, const std::vector<uint32_t>& keywords,
-               re2::RE2::Anchor anchor, size_t max_size, FieldMatcher* out) {
+               re2::RE2::Anchor anchor, size_t max_size, int64_t max_mem, FieldMatcher* out) {
   for (size_t start = 0; start < keywords.size(); start += max_size) {
     std::vector<uint32_t> chunk(keywords.begin() + start,
                                 keywords.begin() + std::min(keywords.size(), start + max_size));
@@ -102,10 +105,14 @@ void BuildSets(const std::vector<KeywordRef>& refs, const std::vector<uint32_t>&
       std::vector<uint32_t> part = std::move(pending.back());
       pending.pop_back();
       re2::RE2::Options options = KeywordRegexOptions();
-      options.set_max_mem(int64_t{256} << 20);
+      options.set_max_mem(max_mem);
       auto set = std::make_unique<re2::RE2::Set>(options, anchor);
       for (uint32_t k : part) set->Add(refs[k].keyword->regex, nullptr);
-      if (!set->Compile() && part.size() > 1) {
+      if (!set->Compile()) {
+        if (part.size() == 1) {
+          out->loose.push_back(part.front());
+          continue;
+        }
         const size_t half = part.size() / 2;
         pending.emplace_back(part.begin() + half, part.end());
         pending.emplace_back(part.begin(), part.begin() + half);
@@ -149,19 +156,30 @@ struct Estimator::Impl {
   void MatchValue(const FieldMatcher& matcher, std::string_view value, std::vector<int>* scratch,
                   std::vector<Hit>* hits) const {
     for (size_t s = 0; s < matcher.sets.size(); ++s) {
-      scratch->clear();
-      re2::RE2::Set::ErrorInfo info{};
+      const re2::RE2::Set& set = *matcher.sets[s];
       const std::vector<uint32_t>& map = matcher.set_keywords[s];
-      if (matcher.sets[s]->Match(value, scratch, &info)) {
-        for (int i : *scratch) hits->push_back({map[static_cast<size_t>(i)], value});
-      } else if (info.kind != re2::RE2::Set::kNoError) {
-        // DFA out of memory on this input: the same answer, the slow way.
-        for (uint32_t k : map) {
-          if (re2::RE2::PartialMatch(value, *keywords[k].keyword->compiled)) {
-            hits->push_back({k, value});
-          }
+      // Most values match nothing: the search that stops at the first match and
+      // collects nothing is cheaper, so it screens before the collecting one.
+      re2::RE2::Set::ErrorInfo info{};
+      if (set.Match(value, nullptr, &info)) {
+        scratch->clear();
+        info = {};
+        if (set.Match(value, scratch, &info)) {
+          for (int i : *scratch) hits->push_back({map[static_cast<size_t>(i)], value});
+          continue;
         }
       }
+      if (info.kind == re2::RE2::Set::kNoError) continue;
+      // DFA out of memory on this input: the same answer, the slow way.
+      for (uint32_t k : map) {
+        if (re2::RE2::PartialMatch(value, *keywords[k].keyword->compiled)) {
+          hits->push_back({k, value});
+        }
+      }
+    }
+    for (uint32_t k : matcher.loose) {
+      if (re2::RE2::PartialMatch(value, *keywords[k].keyword->compiled))
+        hits->push_back({k, value});
     }
   }
 
@@ -174,7 +192,7 @@ struct Estimator::Impl {
       BannerFields& f = s->fields[b];
       f.Extract(host.banners[b], mask);
       for (size_t id = 0; id < kFieldIdCount; ++id) {
-        if (fixed[id].sets.empty()) continue;
+        if (fixed[id].sets.empty() && fixed[id].loose.empty()) continue;
         if (const std::string_view* v = f.Get(static_cast<FieldId>(id))) {
           MatchValue(fixed[id], *v, &s->set_output, &hits);
         }
@@ -324,8 +342,10 @@ Result<Estimator> Estimator::Create(DeviceDb db, EstimatorOptions options) {
   }
   impl->entry_first_keyword.push_back(static_cast<uint32_t>(impl->keywords.size()));
   auto build = [&](FieldMatcher& m) {
-    BuildSets(impl->keywords, m.anchored, re2::RE2::ANCHOR_START, options.max_set_size, &m);
-    BuildSets(impl->keywords, m.unanchored, re2::RE2::UNANCHORED, options.max_set_size, &m);
+    BuildSets(impl->keywords, m.anchored, re2::RE2::ANCHOR_START, options.max_set_size,
+              options.set_max_mem, &m);
+    BuildSets(impl->keywords, m.unanchored, re2::RE2::UNANCHORED, options.max_set_size,
+              options.set_max_mem, &m);
     impl->set_count += m.sets.size();
   };
   for (FieldMatcher& m : impl->fixed) build(m);

@@ -8,9 +8,10 @@
 //
 // Speed: the keywords of each field are compiled into RE2::Set objects, so one pass
 // over a field value finds every keyword that matches it; a keyword's own regex runs
-// only when its entry is reported and it has capture groups. If a set's DFA runs out of
-// memory on some input, that set's regexes are run one by one for that input, so the
-// result never depends on memory.
+// only when its entry is reported and it has capture groups. A set too big for its
+// memory budget is split; a keyword that fits no set, and any set whose DFA runs out of
+// memory on some input, is answered by running the regexes one by one, so the result
+// never depends on memory.
 //
 // Thread safety: after Create(), all const methods may be called concurrently from
 // any number of threads (RE2 and RE2::Set are safe for concurrent const use; each call
@@ -34,6 +35,9 @@ struct EstimatorOptions {
   double threshold = 0.8;  // th, in [0, 1]
   // At most this many keywords per RE2::Set; bounds each set's program and DFA.
   size_t max_set_size = 2048;
+  // Memory budget of each set (program + DFA cache). Inputs on which a set's DFA runs
+  // out of it are answered by the set's regexes one by one: slower, never different.
+  int64_t set_max_mem = int64_t{256} << 20;
 };
 
 struct DeviceMatch {

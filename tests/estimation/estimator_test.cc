@@ -339,3 +339,34 @@ TEST(Estimator, ConcurrentConstUseGivesTheSameResults) {
 
 }  // namespace
 }  // namespace narrowscan
+
+namespace narrowscan {
+namespace {
+
+// A budget too small for any set: every keyword runs as its own regex, same answers.
+TEST(Estimator, SetsThatDoNotFitMemoryFallBackToTheSameAnswer) {
+  std::string toml;
+  for (int i = 0; i < 40; ++i) {
+    toml += "[[device]]\nid = \"d" + std::to_string(i) + "\"\n[[device.keyword]]\nregex = '(?i)k" +
+            std::to_string(i) + "[a-z]*\\d{2,5}.*x'\nweight = 1.0\n";
+  }
+  const Estimator roomy = Make(toml);
+  const Estimator split = Make(toml, {.set_max_mem = 4 << 10});  // one keyword a set
+  const Estimator starved = Make(toml, {.set_max_mem = 256});    // no set at all
+  EXPECT_EQ(roomy.set_count(), 1u);
+  EXPECT_GT(split.set_count(), 1u);
+  EXPECT_EQ(starved.set_count(), 0u);
+  std::string banner;
+  for (int i = 0; i < 200; ++i) banner += "k" + std::to_string(i % 50) + "abc123 zz ";
+  banner += "x";
+  const auto a = roomy.Estimate(HostWith({{1, banner}}));
+  ASSERT_EQ(a.size(), 40u);
+  for (const Estimator* e : {&split, &starved}) {
+    const auto b = e->Estimate(HostWith({{1, banner}}));
+    ASSERT_EQ(b.size(), a.size());
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].device, b[i].device);
+  }
+}
+
+}  // namespace
+}  // namespace narrowscan
