@@ -18,6 +18,7 @@
 #include "controller/curate/iot_features.h"
 #include "controller/curate/keyword_suggester.h"
 #include "controller/curate/review_decisions.h"
+#include "controller/estimation/banner_fields.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/device_db_writer.h"
 #include "controller/estimation/estimator.h"
@@ -159,14 +160,29 @@ Result<PromotionResult> PromoteCluster(Store& store, const PromotionRequest& rq)
             [&](const NormalizedBanner& b, uint16_t port) { suggester.AddCluster(b, port); });
         !s.ok())
       return Error{s.error()};
-    auto best = suggester.Suggest(cluster->content, sample.port, 1);
-    if (best.empty())
+    // Suggestions come from the normalised banner; take the best one that also
+    // matches the raw sample, as the estimator will see raw banners.
+    BannerRecord raw;
+    raw.port = sample.port;
+    raw.service = sample.service;
+    raw.banner = sample.banner;
+    if (!sample.tls_subject.empty()) raw.tls_subject = sample.tls_subject;
+    if (!sample.tls_issuer.empty()) raw.tls_issuer = sample.tls_issuer;
+    BannerFields fields;
+    fields.Extract(raw);
+    for (const KeywordSuggestion& s : suggester.Suggest(cluster->content, sample.port, 20)) {
+      auto value = fields.Find(s.field);
+      re2::RE2 re(s.regex, KeywordRegexOptions());
+      if (!value || !re.ok() || !re2::RE2::PartialMatch(*value, re)) continue;
+      Keyword k;
+      k.field = s.field;
+      k.regex = s.regex;
+      entry.keywords.push_back(std::move(k));
+      given.push_back(false);
+      break;
+    }
+    if (entry.keywords.empty())
       return Error{"no distinctive keyword found for this cluster: give one with --keyword"};
-    Keyword k;
-    k.field = best.front().field;
-    k.regex = best.front().regex;
-    entry.keywords.push_back(std::move(k));
-    given.push_back(false);
   }
   if (Status s = AssignWeights(&entry.keywords, given); !s.ok()) return Error{s.error()};
   double total = 0;
