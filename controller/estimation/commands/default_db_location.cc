@@ -7,16 +7,19 @@ namespace narrowscan {
 namespace fs = std::filesystem;
 
 Result<std::string> LocateDefaultDb() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("NARROWSCAN_DEVICES"); env && *env) {
-    candidates.emplace_back(env);
-  }
   std::error_code ec;
+  // An explicit setting that is wrong is an error, not a reason to look elsewhere.
+  if (const char* env = std::getenv("NARROWSCAN_DEVICES"); env && *env) {
+    if (fs::is_directory(env, ec)) return std::string(env);
+    return Error{std::string("NARROWSCAN_DEVICES=") + env + " is not a folder"};
+  }
+  std::vector<std::string> candidates;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec)
     candidates.push_back((exe.parent_path().parent_path() / "share/narrowscan/devices").string());
-  candidates.emplace_back(NARROWSCAN_INSTALL_DEVICES);
+  // A build-tree binary uses its own source tree's DB before any installed copy.
   candidates.emplace_back(NARROWSCAN_SOURCE_DEVICES);
+  candidates.emplace_back(NARROWSCAN_INSTALL_DEVICES);
   std::string tried;
   for (const std::string& c : candidates) {
     if (fs::is_directory(c, ec)) return c;

@@ -9,9 +9,10 @@
 
 namespace narrowscan {
 
-// The first existing folder of: $NARROWSCAN_DEVICES; <exe>/../share/narrowscan/devices
-// (installed); the install prefix's share/narrowscan/devices; the source tree's
-// controller/devices (build tree use). The error lists every place tried.
+// $NARROWSCAN_DEVICES when set (an error if it is not a folder); else the first
+// existing folder of: <exe>/../share/narrowscan/devices
+// (an installed binary); the source tree's controller/devices (a build-tree binary);
+// the install prefix's share/narrowscan/devices. The error lists every place tried.
 Result<std::string> LocateDefaultDb();
 
 // `--db` values with "default" replaced by LocateDefaultDb(); an empty list means the
