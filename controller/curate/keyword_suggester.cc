@@ -1,5 +1,6 @@
 #include "controller/curate/keyword_suggester.h"
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -204,6 +205,22 @@ std::vector<Candidate> CandidatesOf(const NormalizedBanner& b, uint16_t port) {
   return out;
 }
 
+// RE2::QuoteMeta escapes every non-alphanumeric byte; a reviewer reads these, so only
+// the characters that mean something in a regex are escaped.
+std::string QuoteRegex(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+      continue;
+    }
+    if (std::string_view("\\.^$|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 void KeywordSuggester::AddCluster(const NormalizedBanner& banner, uint16_t port) {
@@ -231,8 +248,7 @@ std::vector<KeywordSuggestion> KeywordSuggester::Suggest(const NormalizedBanner&
     // Whole field values are the most precise keywords; tokens found inside a named
     // field are better than tokens anywhere in the raw banner.
     s.score = rarity + (c.whole_value ? 0.5 : (c.field != "raw" ? 0.25 : 0.0));
-    s.regex =
-        c.whole_value ? "^" + RE2::QuoteMeta(c.text) + "$" : "\\b" + RE2::QuoteMeta(c.text) + "\\b";
+    s.regex = c.whole_value ? "^" + QuoteRegex(c.text) + "$" : "\\b" + QuoteRegex(c.text) + "\\b";
     out.push_back(std::move(s));
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
