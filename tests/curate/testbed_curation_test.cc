@@ -254,6 +254,12 @@ TEST_P(TestbedCurationTest, PromotedTopClustersMatchTheirProfilesAndIdentifyTheH
 }
 
 TEST_P(TestbedCurationTest, IotOrderPutsDevicesFirst) {
+  // Without the filter, so the score has servers to push down (the paper's future work:
+  // automating the filter).
+  auto no_filter = BannerFilter::Parse("", "no rules");
+  ASSERT_TRUE(no_filter.ok());
+  ASSERT_TRUE(
+      RunCuration(*store_, "testbed", *no_filter, BannerNormalizer::Default(), "none").ok());
   std::map<uint64_t, std::pair<size_t, size_t>> device_ips;  // key → (device, labelled)
   std::map<uint64_t, std::set<Ipv4>> ips;
   for (const Member& m : Members()) ips[m.key].insert(m.ip);
@@ -262,7 +268,7 @@ TEST_P(TestbedCurationTest, IotOrderPutsDevicesFirst) {
       ++device_ips[key].second;
       device_ips[key].first += ProfileOf(ip).noise ? 0 : 1;
     }
-  std::map<std::string, double> at10;
+  std::map<std::string, double> at50;
   for (auto [name, order] : {std::pair{"iot", ClusterOrder::kIot}, {"size", ClusterOrder::kSize}}) {
     ClusterQuery q;
     q.order = order;
@@ -274,9 +280,10 @@ TEST_P(TestbedCurationTest, IotOrderPutsDevicesFirst) {
     auto p = PrecisionAtKs(is_device, {10, 20, 50});
     std::printf("[ %s %s ] precision@10 %.2f @20 %.2f @50 %.2f\n", GetParam(), name, p[0].precision,
                 p[1].precision, p[2].precision);
-    at10[name] = p[0].precision;
+    at50[name] = p[2].precision;
   }
-  EXPECT_GE(at10["iot"], 0.9);
+  EXPECT_GE(at50["iot"], 0.95);
+  EXPECT_GE(at50["iot"], at50["size"]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, TestbedCurationTest,
