@@ -80,10 +80,12 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
       if (!tls.ok()) return Error{tls.error()};
       env_.tls = *tls;
     }
+    // Callbacks stored in members capture `this`, not a shared_ptr: a member holding
+    // its owner would keep the engine alive forever.
     if (!config_.syn) {
       prober_ = std::make_unique<ConnectProber>(
           io_, config_.connect_timeout,
-          [self = shared_from_this()](ConnectProber::Outcome&& o) { self->OnProbe(std::move(o)); });
+          [this](ConnectProber::Outcome&& o) { OnProbe(std::move(o)); });
       Status opened = prober_->Open();
       if (!opened.ok()) return opened;
     }
@@ -93,9 +95,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
       syn_ = std::move(*socket);
       std::random_device rd;
       syn_key_ = SynCookieKey{(uint64_t{rd()} << 32) | rd(), (uint64_t{rd()} << 32) | rd()};
-      syn_->ReceiveLoop([self = shared_from_this()](std::span<const uint8_t> packet) {
-        self->OnSynPacket(packet);
-      });
+      syn_->ReceiveLoop([this](std::span<const uint8_t> packet) { OnSynPacket(packet); });
     }
     started_ = true;
     // Start from an empty bucket: the first 50 ms must not go out as one burst.
