@@ -11,6 +11,7 @@
 #include "controller/curate/cluster_catalog.h"
 #include "controller/curate/cluster_promotion.h"
 #include "controller/curate/commands/curate_commands.h"
+#include "controller/curate/curation_run.h"
 #include "controller/curate/dataset_catalog.h"
 #include "controller/curate/iot_features.h"
 #include "controller/curate/keyword_suggester.h"
@@ -89,6 +90,8 @@ std::string OneLineOf(const ClusterSummary& c, size_t width) {
 
 void RunList(const ReviewOptions& o) {
   Opened db = OpenDataset(o);
+  if (auto ran = LoadFunnel(*db.store, o.dataset); !ran.ok())
+    throw CommandExit{kExitBadInput, ran.error()};
   ClusterQuery q;
   q.min_ips = o.min_ips;
   q.order = o.sort == "iot" ? ClusterOrder::kIot : ClusterOrder::kSize;
