@@ -61,15 +61,26 @@ FleetCluster::FleetCluster(const std::string& name, std::vector<ProbeSpec> probe
                       false)
                .exit_code == 0;
   };
-  if (!keys("controller")) return ADD_FAILURE() << "keys init failed";
+  if (!keys("controller")) {
+    ADD_FAILURE() << "keys init failed";
+    return;
+  }
   for (const ProbeSpec& p : probes_) {
-    if (!keys(p.id)) return ADD_FAILURE() << "keys init failed";
+    if (!keys(p.id)) {
+      ADD_FAILURE() << "keys init failed";
+      return;
+    }
     CommandOutput out = Narrowscan({"probes", "add", p.id, "--pubkey", dir_ + "/" + p.id + ".pub",
                                     "--region", p.region});
-    if (out.exit_code != 0) return ADD_FAILURE() << "probes add: " << out.out;
+    if (out.exit_code != 0) {
+      ADD_FAILURE() << "probes add: " << out.out;
+      return;
+    }
   }
-  if (Narrowscan({"targets", "add", "127.20.0.0/22"}).exit_code != 0)
-    return ADD_FAILURE() << "targets add failed";
+  if (Narrowscan({"targets", "add", "127.20.0.0/22"}).exit_code != 0) {
+    ADD_FAILURE() << "targets add failed";
+    return;
+  }
   WriteConfigs(rate);
   ok_ = true;
 }
