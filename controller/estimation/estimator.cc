@@ -4,11 +4,13 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <deque>
 #include <unordered_map>
 
 #include "controller/estimation/banner_fields.h"
+#include "controller/estimation/field_match_memo.h"
 #include "controller/estimation/value_template.h"
 
 namespace narrowscan {
@@ -32,6 +34,7 @@ struct FieldMatcher {
   // Keywords whose one-pattern set does not fit the set memory budget (RE2 cannot
   // match with a set whose Compile() failed): run as their own regex on each value.
   std::vector<uint32_t> loose;
+  uint32_t memo_id = 0;  // names this matcher in FieldMatchMemo keys
 };
 
 // True when every match of `pattern` must start at the beginning of the text: it
@@ -93,6 +96,26 @@ Scratch& ThreadScratch(size_t banners) {
   return scratch;
 }
 
+// Every Estimator gets a number of its own, never reused, so a thread's memo can not
+// be mistaken for that of a later Estimator built at the same address.
+std::atomic<uint64_t> next_estimator_number{1};
+
+// The calling thread's memo for Estimator `number`. A thread keeps the memos of the
+// few Estimators it used last; the least recently used one is dropped beyond that, so
+// a thread holds at most kMemosPerThread budgets.
+FieldMatchMemo& ThreadMemo(uint64_t number, size_t budget) {
+  constexpr size_t kMemosPerThread = 4;
+  thread_local std::vector<std::pair<uint64_t, std::unique_ptr<FieldMatchMemo>>> memos;
+  for (size_t i = 0; i < memos.size(); ++i) {
+    if (memos[i].first != number) continue;
+    if (i != 0) std::swap(memos[i], memos[0]);  // keep the most recent first
+    return *memos[0].second;
+  }
+  if (memos.size() == kMemosPerThread) memos.pop_back();
+  memos.insert(memos.begin(), {number, std::make_unique<FieldMatchMemo>(budget)});
+  return *memos[0].second;
+}
+
 // Compiles `keywords` into sets of at most max_size; a set whose program does not fit
 // the memory budget is split in halves until it does.
 void BuildSets(const std::vector<KeywordRef>& refs, const std::vector<uint32_t>& keywords,
@@ -124,6 +147,12 @@ void BuildSets(const std::vector<KeywordRef>& refs, const std::vector<uint32_t>&
   }
 }
 
+uint64_t HeaderLengthBit(size_t length) { return uint64_t{1} << std::min<size_t>(length, 63); }
+
+// Keys of capture answers in FieldMatchMemo: the keyword number with this bit, so they
+// never meet the matcher numbers of keyword answers.
+constexpr uint32_t kCaptureKey = uint32_t{1} << 31;
+
 double Jaccard(const std::vector<uint16_t>& a, const std::vector<uint16_t>& b) {
   size_t i = 0, j = 0, common = 0;
   while (i < a.size() && j < b.size()) {
@@ -150,8 +179,33 @@ struct Estimator::Impl {
   std::vector<uint32_t> entry_first_keyword;  // entry → its first global keyword number
   std::array<FieldMatcher, kFieldIdCount> fixed;
   std::unordered_map<std::string, FieldMatcher> headers;  // by lower-case header name
+  // Bit n set: some header matcher's name is n bytes long (n < 64; bit 63 covers longer
+  // names). Most headers of a banner fail this test and skip the name lookup.
+  uint64_t header_name_lengths = 0;
   FieldMask mask;
   size_t set_count = 0;
+  uint64_t number = 0;  // see next_estimator_number
+
+  // MatchValue, answered from `memo` when this matcher already saw the same value.
+  void MatchValueRemembered(const FieldMatcher& matcher, std::string_view value, Scratch* s,
+                            FieldMatchMemo* memo) const {
+    std::vector<Hit>& hits = s->hits;
+    if (memo == nullptr) {
+      MatchValue(matcher, value, &s->set_output, &hits);
+      return;
+    }
+    if (const std::vector<uint32_t>* known = memo->Find(matcher.memo_id, value)) {
+      for (uint32_t k : *known) hits.push_back({k, value});
+      return;
+    }
+    const size_t before = hits.size();
+    MatchValue(matcher, value, &s->set_output, &hits);
+    if (value.size() > FieldMatchMemo::kMaxValueBytes) return;
+    std::vector<uint32_t> found;
+    found.reserve(hits.size() - before);
+    for (size_t i = before; i < hits.size(); ++i) found.push_back(hits[i].keyword);
+    memo->Remember(matcher.memo_id, value, std::move(found));
+  }
 
   void MatchValue(const FieldMatcher& matcher, std::string_view value, std::vector<int>* scratch,
                   std::vector<Hit>* hits) const {
@@ -188,22 +242,25 @@ struct Estimator::Impl {
   // values alive.
   void CollectHits(const Host& host, Scratch* s) const {
     std::vector<Hit>& hits = s->hits;
+    FieldMatchMemo* memo =
+        options.memo_bytes == 0 ? nullptr : &ThreadMemo(number, options.memo_bytes);
     for (size_t b = 0; b < host.banners.size(); ++b) {
       BannerFields& f = s->fields[b];
       f.Extract(host.banners[b], mask);
       for (size_t id = 0; id < kFieldIdCount; ++id) {
         if (fixed[id].sets.empty() && fixed[id].loose.empty()) continue;
         if (const std::string_view* v = f.Get(static_cast<FieldId>(id))) {
-          MatchValue(fixed[id], *v, &s->set_output, &hits);
+          MatchValueRemembered(fixed[id], *v, s, memo);
         }
       }
       for (const BannerFields::Header& h : f.headers()) {
+        if ((header_name_lengths & HeaderLengthBit(h.name.size())) == 0) continue;
         s->header_name.assign(h.name);
         for (char& c : s->header_name) {
           if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         }
         auto it = headers.find(s->header_name);
-        if (it != headers.end()) MatchValue(it->second, h.value, &s->set_output, &hits);
+        if (it != headers.end()) MatchValueRemembered(it->second, h.value, s, memo);
       }
     }
     std::stable_sort(hits.begin(), hits.end(),
@@ -238,9 +295,42 @@ struct Estimator::Impl {
   }
 
   // Fills the values of a match that will be reported.
+  // Capture groups 1..n of keyword `k` on `value`, as (offset, length) pairs into value,
+  // kNoGroup for a group that took no part; empty when the regex does not match. Taken
+  // from the memo when this keyword already ran on the same value bytes.
+  static constexpr uint32_t kNoGroup = ~uint32_t{0};
+  const std::vector<uint32_t>& Captures(uint32_t k, std::string_view value,
+                                        std::vector<uint32_t>* out) const {
+    FieldMatchMemo* memo =
+        options.memo_bytes == 0 ? nullptr : &ThreadMemo(number, options.memo_bytes);
+    if (memo) {
+      if (const std::vector<uint32_t>* known = memo->Find(kCaptureKey | k, value)) return *known;
+    }
+    out->clear();
+    const re2::RE2& re = *keywords[k].keyword->compiled;
+    const int groups = re.NumberOfCapturingGroups();
+    std::vector<re2::StringPiece> sub(static_cast<size_t>(groups) + 1);
+    if (re.Match(value, 0, value.size(), re2::RE2::UNANCHORED, sub.data(), groups + 1)) {
+      for (int g = 1; g <= groups; ++g) {
+        if (sub[g].data() == nullptr) {
+          out->push_back(kNoGroup);
+          out->push_back(0);
+        } else {
+          out->push_back(static_cast<uint32_t>(sub[g].data() - value.data()));
+          out->push_back(static_cast<uint32_t>(sub[g].size()));
+        }
+      }
+    }
+    if (memo && value.size() <= FieldMatchMemo::kMaxValueBytes) {
+      memo->Remember(kCaptureKey | k, value, *out);
+    }
+    return *out;
+  }
+
   void Resolve(DeviceMatch* m, const Hit* first, const Hit* last) const {
     const DeviceEntry& entry = db.entries[m->db_index];
     std::vector<std::pair<std::string, std::string>> captures;  // first one wins
+    std::vector<uint32_t> capture_spans;
     auto add = [&](std::string name, std::string_view value) {
       for (const auto& c : captures) {
         if (c.first == name) return;
@@ -251,15 +341,14 @@ struct Estimator::Impl {
       const re2::RE2& re = *keywords[h->keyword].keyword->compiled;
       const int groups = re.NumberOfCapturingGroups();
       if (groups <= 0) continue;
-      std::vector<re2::StringPiece> sub(static_cast<size_t>(groups) + 1);
-      if (!re.Match(h->value, 0, h->value.size(), re2::RE2::UNANCHORED, sub.data(), groups + 1)) {
-        continue;
-      }
+      const std::vector<uint32_t>& spans = Captures(h->keyword, h->value, &capture_spans);
+      if (spans.empty()) continue;  // the regex does not match (cannot happen for a hit)
       std::vector<std::string_view> names(static_cast<size_t>(groups) + 1);
       for (const auto& [name, index] : re.NamedCapturingGroups()) names[index] = name;
       for (int g = 1; g <= groups; ++g) {
-        if (sub[g].data() == nullptr) continue;  // did not take part
-        const std::string_view v(sub[g].data(), sub[g].size());
+        const uint32_t offset = spans[2 * static_cast<size_t>(g - 1)];
+        if (offset == kNoGroup) continue;  // did not take part
+        const std::string_view v = h->value.substr(offset, spans[2 * static_cast<size_t>(g) - 1]);
         add(std::to_string(g), v);
         if (!names[g].empty()) add(std::string(names[g]), v);
       }
@@ -313,6 +402,7 @@ Result<Estimator> Estimator::Create(DeviceDb db, EstimatorOptions options) {
   }
   if (options.max_set_size == 0) options.max_set_size = 1;
   auto impl = std::make_unique<Impl>();
+  impl->number = next_estimator_number.fetch_add(1, std::memory_order_relaxed);
   impl->db = std::move(db);
   impl->options = options;
   for (size_t e = 0; e < impl->db.entries.size(); ++e) {
@@ -332,6 +422,7 @@ Result<Estimator> Estimator::Create(DeviceDb db, EstimatorOptions options) {
         impl->mask.fixed.set(static_cast<size_t>(*id));
       } else if (k.field.rfind("http.header.", 0) == 0) {
         matcher = &impl->headers[k.field.substr(12)];
+        impl->header_name_lengths |= HeaderLengthBit(k.field.size() - 12);
         impl->mask.headers = true;
       } else {
         return Error{fmt::format("{}:{}: device '{}': unknown field '{}'", entry.file, k.line,
@@ -348,8 +439,15 @@ Result<Estimator> Estimator::Create(DeviceDb db, EstimatorOptions options) {
               options.set_max_mem, &m);
     impl->set_count += m.sets.size();
   };
-  for (FieldMatcher& m : impl->fixed) build(m);
-  for (auto& [name, m] : impl->headers) build(m);
+  for (size_t id = 0; id < kFieldIdCount; ++id) {
+    impl->fixed[id].memo_id = static_cast<uint32_t>(id);
+    build(impl->fixed[id]);
+  }
+  uint32_t next_memo_id = kFieldIdCount;
+  for (auto& [name, m] : impl->headers) {
+    m.memo_id = next_memo_id++;
+    build(m);
+  }
   return Estimator(std::move(impl));
 }
 

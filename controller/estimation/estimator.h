@@ -13,9 +13,15 @@
 // memory on some input, is answered by running the regexes one by one, so the result
 // never depends on memory.
 //
+// Field values repeat massively in real scans (the same Server, realm and title on
+// thousands of hosts), so each thread remembers, per Estimator, which keywords matched
+// each (field, value) it ran, within EstimatorOptions::memo_bytes, and reuses the answer
+// for the byte-identical value (field_match_memo.h). A thread keeps such memos for the
+// last 4 Estimators it used.
+//
 // Thread safety: after Create(), all const methods may be called concurrently from
 // any number of threads (RE2 and RE2::Set are safe for concurrent const use; each call
-// keeps its scratch in buffers of its own thread).
+// keeps its scratch and its memo in buffers of its own thread).
 #ifndef NARROWSCAN_CONTROLLER_ESTIMATION_ESTIMATOR_H_
 #define NARROWSCAN_CONTROLLER_ESTIMATION_ESTIMATOR_H_
 
@@ -38,6 +44,10 @@ struct EstimatorOptions {
   // Memory budget of each set (program + DFA cache). Inputs on which a set's DFA runs
   // out of it are answered by the set's regexes one by one: slower, never different.
   int64_t set_max_mem = int64_t{256} << 20;
+  // Memory per thread for remembering which keywords matched a field value (values up
+  // to FieldMatchMemo::kMaxValueBytes, compared byte for byte), so repeated values skip
+  // RE2. 0 turns it off. Only speed depends on it, never a result.
+  size_t memo_bytes = size_t{8} << 20;
 };
 
 struct DeviceMatch {
