@@ -49,6 +49,8 @@ void StopProcess(pid_t& pid, int signal) {
 
 FleetCluster::FleetCluster(const std::string& name, std::vector<ProbeSpec> probes, double rate)
     : probes_(std::move(probes)) {
+  const unsigned pid = static_cast<unsigned>(::getpid());
+  base_ = (127u << 24) | ((100u + pid % 100) << 16) | ((4u * (pid / 100 % 64)) << 8);
   source_dir_ = Env("NARROWSCAN_SOURCE_DIR", NARROWSCAN_TEST_SOURCE_DIR);
   bin_dir_ = Env("NARROWSCAN_BINARY_DIR", NARROWSCAN_TEST_BINARY_DIR);
   dir_ = (fs::temp_directory_path() / fmt_name(name)).string();
@@ -71,13 +73,13 @@ FleetCluster::FleetCluster(const std::string& name, std::vector<ProbeSpec> probe
       return;
     }
     CommandOutput out = Narrowscan({"probes", "add", p.id, "--pubkey", dir_ + "/" + p.id + ".pub",
-                                    "--region", p.region});
+                                    "--region", Region(p.half)});
     if (out.exit_code != 0) {
       ADD_FAILURE() << "probes add: " << out.out;
       return;
     }
   }
-  if (Narrowscan({"targets", "add", "127.20.0.0/22"}).exit_code != 0) {
+  if (Narrowscan({"targets", "add", FormatIpv4(base_) + "/22"}).exit_code != 0) {
     ADD_FAILURE() << "targets add failed";
     return;
   }
@@ -166,7 +168,8 @@ bool FleetCluster::RestartBroker() {
 bool FleetCluster::StartTestbed() {
   const std::string ready = dir_ + "/testbed-ready.json";
   testbed_ = Spawn({bin_dir_ + "/tests/testbed/narrowscan-testbed", "--population",
-                    source_dir_ + "/tests/testbed/populations/small.toml", "--log",
+                    source_dir_ + "/tests/testbed/populations/small.toml", "--ranges",
+                    FormatIpv4(base_) + "/22", "--log",
                     dir_ + "/connections.jsonl", "--truth", dir_ + "/truth.jsonl", "--ready-file",
                     ready},
                    dir_ + "/testbed.log");
@@ -176,6 +179,10 @@ bool FleetCluster::StartTestbed() {
   }
   ADD_FAILURE() << "testbed did not start: " << ReadAll(dir_ + "/testbed.log");
   return false;
+}
+
+std::string FleetCluster::Region(int half) const {
+  return FormatIpv4(base_ + static_cast<Ipv4>(half) * 512) + "/23";
 }
 
 void FleetCluster::WriteConfigs(double rate) {
@@ -190,7 +197,7 @@ void FleetCluster::WriteConfigs(double rate) {
     std::ofstream f(dir_ + "/" + p.id + ".toml");
     f << "id = \"" << p.id << "\"\nkey = \"" << p.id << ".key\"\n"
       << "controller_pubkey = \"controller.pub\"\nstate_dir = \"state-" << p.id << "\"\n"
-      << "scope = [\"" << p.region << "\"]\n"
+      << "scope = [\"" << Region(p.half) << "\"]\n"
       << "default_excludes = false  # loopback is reserved: lab only\n"
       << "status_interval_ms = 300\n"
       << "[mqtt]\nuri = \"tcp://127.0.0.1:" << broker_port_ << "\"\npassword = \"pw-" << p.id

@@ -20,7 +20,7 @@ namespace narrowscan::fleettest {
 
 struct ProbeSpec {
   std::string id;
-  std::string region;  // CIDR
+  int half;  // 0: the first /23 of the cluster's /22, 1: the second
 };
 
 struct CommandOutput {
@@ -58,6 +58,10 @@ class FleetCluster {
   bool PublishAsController(const std::string& topic, const std::string& payload_file, bool retain);
 
   std::string ControllerKey() const { return dir_ + "/controller.key"; }
+  // The testbed's /22: 127.<100 + pid % 100>.<4 * (pid / 100 % 64)>.0/22, so parallel
+  // runs (other tests, the demo) do not fight over the same addresses.
+  Ipv4 base() const { return base_; }
+  std::string Region(int half) const;
 
  private:
   pid_t Spawn(const std::vector<std::string>& argv, const std::string& log);
@@ -70,6 +74,7 @@ class FleetCluster {
   std::vector<ProbeSpec> probes_;
   bool ok_ = false;
   int broker_port_ = 0;
+  Ipv4 base_ = 0;
   pid_t broker_ = -1, testbed_ = -1, controller_ = -1;
   std::map<std::string, pid_t> probe_pids_;
 };
