@@ -69,3 +69,59 @@ TEST_F(DefaultDb, GenericServersAreNotEstimated) {
 
 }  // namespace
 }  // namespace narrowscan
+
+namespace narrowscan {
+namespace {
+
+std::string Describe(const std::vector<DeviceMatch>& matches) {
+  std::string out;
+  for (const DeviceMatch& m : matches) {
+    out += m.device + " " + std::to_string(m.score) + " " + std::to_string(m.banner_score) + " " +
+           std::to_string(m.port_score) + " [" + m.vendor + "|" + m.product + "|" + m.model + "|" +
+           m.version + "|" + m.type + "|" + std::to_string(m.level) + "]";
+    for (const auto& [k, v] : m.attributes) out += " " + k + "=" + v;
+    out += "\n";
+  }
+  return out;
+}
+
+// The memo only saves work: every example host of the default DB, plus the same
+// banners with their values shuffled across hosts, gets byte-identical results with the
+// memo off, cold, warm, and nearly full (a tiny budget that keeps forgetting).
+TEST(DefaultDbMemo, GivesTheSameResultsAsNoMemo) {
+  if (!std::filesystem::is_directory(DefaultDbDir())) GTEST_SKIP() << DefaultDbDir() << " absent";
+  auto db = LoadDeviceDb({DefaultDbDir().string()});
+  ASSERT_TRUE(db.ok()) << db.error();
+  std::vector<Host> hosts;
+  for (const DeviceEntry& e : db.value().entries) {
+    for (const DeviceExample& x : e.examples) hosts.push_back(ExampleHost(x));
+  }
+  // Multi-banner hosts: the same values meet other values, in both orders.
+  for (size_t i = 0; i + 1 < hosts.size(); i += 2) {
+    Host h = hosts[i];
+    for (const BannerRecord& b : hosts[i + 1].banners) h.banners.push_back(b);
+    hosts.push_back(std::move(h));
+  }
+  ASSERT_GT(hosts.size(), 200u);
+  EstimatorOptions off;
+  off.memo_bytes = 0;
+  EstimatorOptions tiny;
+  tiny.memo_bytes = 2048;
+  auto plain = Estimator::Create(db.value(), off);
+  auto memo = Estimator::Create(db.value());
+  auto small = Estimator::Create(db.value(), tiny);
+  ASSERT_TRUE(plain.ok() && memo.ok() && small.ok());
+  for (int round = 0; round < 2; ++round) {
+    for (const Host& h : hosts) {
+      const std::string want = Describe(plain.value().Estimate(h));
+      ASSERT_EQ(Describe(memo.value().Estimate(h)), want) << "round " << round;
+      ASSERT_EQ(Describe(small.value().Estimate(h)), want) << "round " << round;
+    }
+  }
+  size_t matched = 0;
+  for (const Host& h : hosts) matched += plain.value().Estimate(h).empty() ? 0 : 1;
+  EXPECT_GT(matched, 100u);  // the comparison covered real matches, with captures
+}
+
+}  // namespace
+}  // namespace narrowscan
