@@ -83,6 +83,15 @@ RoundEvaluationInput ReadStore(Store& store, int64_t round) {
 
 std::string Pct(double v) { return fmt::format("{:.1f} %", 100 * v); }
 
+// The level an entry reaches when its captures fire: most entries take the model number
+// from a named group `model` of a keyword rather than a fixed `model` value.
+int EntryLevel(const DeviceEntry& e) {
+  bool model_captured = false;
+  for (const Keyword& k : e.keywords)
+    if (k.compiled && k.compiled->NamedCapturingGroups().count("model")) model_captured = true;
+  return DeriveLevel(e.vendor, model_captured && e.model.empty() ? "captured" : e.model, e.type);
+}
+
 void RunEvaluate(EvaluateOptions& o) {
   auto truth = LoadGroundTruth(o.truth);
   if (!truth.ok()) throw CommandExit{kExitBadInput, truth.error()};
@@ -100,7 +109,7 @@ void RunEvaluate(EvaluateOptions& o) {
   std::map<int, size_t> db_by_level;
   for (const DeviceEntry& e : db->entries) {
     ++db_by_type[e.type.empty() ? "unknown" : e.type];
-    ++db_by_level[DeriveLevel(e.vendor, e.model, e.type)];
+    ++db_by_level[EntryLevel(e)];
   }
 
   std::vector<SweepCell> cells;

@@ -44,7 +44,7 @@ ChartScript MakeSweepChart(const std::vector<SweepCell>& cells, SweepMetric metr
   for (const SweepCell& c : cells) lines[c.threshold][c.alpha] = Value(c, metric);
 
   std::string& g = chart.gnuplot;
-  g += "set terminal svg size 640,400 dynamic font 'sans,11'\n";
+  g += "set terminal svg size 640,400 font 'sans,11'\n";
   g += fmt::format("set title \"{}\"\n", chart.title);
   g += "set xlabel \"banner weight alpha\"\n";
   g += fmt::format("set ylabel \"{}\"\n", ylabel);
