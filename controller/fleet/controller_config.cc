@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "common/port_list.h"
 
@@ -82,7 +82,8 @@ Result<ControllerConfig> LoadControllerConfig(const std::string& path) {
     c.plan.planner.standard_ports = DefaultStandardPorts();
   }
   const int64_t k = p["discovery_slices"].value_or(int64_t{4});
-  if (k < 1 || k > 1000000) return Error{fmt::format("{}: plan.discovery_slices must be 1..1000000", path)};
+  if (k < 1 || k > 1000000)
+    return Error{fmt::format("{}: plan.discovery_slices must be 1..1000000", path)};
   c.plan.planner.discovery_slices = static_cast<uint32_t>(k);
   c.max_deviation = p["max_deviation"].value_or(0.5);
   if (!(c.max_deviation >= 0 && c.max_deviation <= 1))
@@ -99,7 +100,8 @@ Result<ControllerConfig> LoadControllerConfig(const std::string& path) {
   c.alpha = t["estimation"]["alpha"].value_or(1.0);
   c.deadline_seconds = t["rounds"]["deadline_seconds"].value_or(int64_t{3600});
   c.interval_seconds = t["rounds"]["interval_seconds"].value_or(int64_t{0});
-  if (c.deadline_seconds < 1) return Error{fmt::format("{}: rounds.deadline_seconds must be >= 1", path)};
+  if (c.deadline_seconds < 1)
+    return Error{fmt::format("{}: rounds.deadline_seconds must be >= 1", path)};
   return c;
 }
 

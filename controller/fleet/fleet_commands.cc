@@ -99,8 +99,9 @@ void RegisterKeys(CLI::App* app) {
   };
   auto o = std::make_shared<Opts>();
   auto* init = keys->add_subcommand(
-      "init", "Create a key pair: the controller's (signs plans and exclusions) or a probe's "
-              "(signs its reports; register the .pub with `probes add`)");
+      "init",
+      "Create a key pair: the controller's (signs plans and exclusions) or a probe's "
+      "(signs its reports; register the .pub with `probes add`)");
   init->add_option("--key", o->key, "Private key file to write (mode 0600)")->capture_default_str();
   init->add_option("--pub", o->pub, "Public key file to write")->capture_default_str();
   init->add_flag("--force", o->force, "Overwrite existing files");
@@ -165,15 +166,21 @@ void RegisterProbes(CLI::App* app) {
     std::string text = fmt::format("{:<16} {:<18} {:<20} {:>10} {:>8} {}\n", "id", "state",
                                    "last_seen", "progress", "spool", "region");
     for (const fleet::ProbeRecord& p : Take(store->Probes())) {
-      json status = p.status_json.empty() ? json::object() : json::parse(p.status_json, nullptr, false);
+      json status =
+          p.status_json.empty() ? json::object() : json::parse(p.status_json, nullptr, false);
       if (status.is_discarded()) status = json::object();
-      json j = {{"id", p.id}, {"state", p.state}, {"last_seen", p.last_seen},
-                {"region", RangesJson(p.region)}, {"status", status}};
+      json j = {{"id", p.id},
+                {"state", p.state},
+                {"last_seen", p.last_seen},
+                {"region", RangesJson(p.region)},
+                {"status", status}};
       arr.push_back(j);
       std::string progress = "-", spool = "-";
       if (status.contains("total") && status["total"].get<uint64_t>() > 0)
-        progress = fmt::format("{}/{}", status["done"].get<uint64_t>(), status["total"].get<uint64_t>());
-      if (status.contains("spool_depth")) spool = std::to_string(status["spool_depth"].get<uint64_t>());
+        progress =
+            fmt::format("{}/{}", status["done"].get<uint64_t>(), status["total"].get<uint64_t>());
+      if (status.contains("spool_depth"))
+        spool = std::to_string(status["spool_depth"].get<uint64_t>());
       text += fmt::format("{:<16} {:<18} {:<20} {:>10} {:>8} {}\n", p.id, p.state,
                           p.last_seen ? std::to_string(p.last_seen) : "never", progress, spool,
                           FormatRanges(p.region));
@@ -266,7 +273,9 @@ void RegisterExclude(CLI::App* app) {
     json arr = json::array();
     std::string text;
     for (const fleet::ExclusionRecord& e : Take(store->Exclusions())) {
-      arr.push_back({{"id", e.id}, {"range", FormatIpv4Range(e.range)}, {"reason", e.reason},
+      arr.push_back({{"id", e.id},
+                     {"range", FormatIpv4Range(e.range)},
+                     {"reason", e.reason},
                      {"added_at", e.added_at}});
       text += fmt::format("{:>4} {:<20} {}\n", e.id, FormatIpv4Range(e.range), e.reason);
     }
@@ -283,9 +292,11 @@ void RegisterExclude(CLI::App* app) {
     auto store = OpenStore(o->store);
     const int64_t n = Take(store->RemoveExclusion(*range));
     if (n == 0)
-      throw CommandExit{kExitFailed, fmt::format("no active exclusion {}", FormatIpv4Range(*range))};
+      throw CommandExit{kExitFailed,
+                        fmt::format("no active exclusion {}", FormatIpv4Range(*range))};
     Print(o->json, {{"removed", n}, {"version", store->ExclusionVersion()}},
-          fmt::format("removed {} entr{} for {}\n", n, n == 1 ? "y" : "ies", FormatIpv4Range(*range)));
+          fmt::format("removed {} entr{} for {}\n", n, n == 1 ? "y" : "ies",
+                      FormatIpv4Range(*range)));
   });
 }
 
@@ -297,7 +308,8 @@ std::string RoundText(const json& t) {
       "round {} {}{}: {}/{} probes done, attempts {} (planned narrowed {}, standard {}, "
       "discovery {}), bytes sent {}, results {}, reduction {:.1f}%\n",
       t["round"].get<int64_t>(), t["state"].get<std::string>(),
-      t["end_reason"].get<std::string>().empty() ? "" : " (" + t["end_reason"].get<std::string>() + ")",
+      t["end_reason"].get<std::string>().empty() ? ""
+                                                 : " (" + t["end_reason"].get<std::string>() + ")",
       t["probes_done"].get<int64_t>(), t["probes"].size(), total["attempts"].get<int64_t>(),
       total["planned"]["narrowed"].get<int64_t>(), total["planned"]["standard"].get<int64_t>(),
       total["planned"]["discovery"].get<int64_t>(), total["bytes_sent"].get<int64_t>(),
@@ -318,16 +330,17 @@ void RegisterRound(CLI::App* app) {
   auto* start = round->add_subcommand(
       "start", "Request a round; `serve` plans it, publishes the plans and ends it");
   start->add_option("--deadline", o->deadline, "Seconds until the round ends regardless")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   start->add_flag("--wait", o->wait, "Return only when the round has ended");
-  start->add_option("--timeout", o->timeout, "With --wait: give up after this many seconds (0 = never)");
+  start->add_option("--timeout", o->timeout,
+                    "With --wait: give up after this many seconds (0 = never)");
   AddStoreOption(start, &o->store);
   AddJsonOption(start, &o->json);
   start->callback([o] {
     auto store = OpenStore(o->store);
     if (auto last = Take(store->Round(0)); last && last->state != "done")
-      throw CommandExit{kExitFailed,
-                        fmt::format("round {} is still {}", last->id, last->state)};
+      throw CommandExit{kExitFailed, fmt::format("round {} is still {}", last->id, last->state)};
     const int64_t id = Take(store->CreateRound(o->deadline));
     Check(store->Audit("round.request", fmt::format("round {} (cli)", id)));
     if (!o->wait) {
@@ -345,7 +358,10 @@ void RegisterRound(CLI::App* app) {
       }
       if (o->timeout > 0 &&
           std::chrono::steady_clock::now() - begin > std::chrono::duration<double>(o->timeout))
-        throw CommandExit{kExitFailed, fmt::format("round {} did not end within {} s (is `narrowscan serve` running?)", id, o->timeout)};
+        throw CommandExit{
+            kExitFailed,
+            fmt::format("round {} did not end within {} s (is `narrowscan serve` running?)", id,
+                        o->timeout)};
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   });
@@ -356,7 +372,9 @@ void RegisterRound(CLI::App* app) {
   status->callback([o] {
     auto store = OpenStore(o->store);
     auto r = Take(store->Round(o->round));
-    if (!r) throw CommandExit{kExitFailed, o->round ? fmt::format("no round {}", o->round) : "no rounds yet"};
+    if (!r)
+      throw CommandExit{kExitFailed,
+                        o->round ? fmt::format("no round {}", o->round) : "no rounds yet"};
     const json t = Take(fleet::RoundTraffic(*store, *r));
     Print(o->json, t, RoundText(t));
   });
@@ -389,12 +407,13 @@ void RegisterPlan(CLI::App* app) {
     for (const auto& prof : s["profiles"])
       text += fmt::format("  {:>8} hosts: {}\n", prof["hosts"].get<uint64_t>(),
                           prof["ports"].get<std::string>());
-    text += fmt::format("  planned attempts: narrowed {}, standard {}, discovery {} (standard "
-                        "set on all: {})\n",
-                        s["planned_attempts"]["narrowed"].get<uint64_t>(),
-                        s["planned_attempts"]["standard"].get<uint64_t>(),
-                        s["planned_attempts"]["discovery"].get<uint64_t>(),
-                        s["standard_equivalent"].get<uint64_t>());
+    text += fmt::format(
+        "  planned attempts: narrowed {}, standard {}, discovery {} (standard "
+        "set on all: {})\n",
+        s["planned_attempts"]["narrowed"].get<uint64_t>(),
+        s["planned_attempts"]["standard"].get<uint64_t>(),
+        s["planned_attempts"]["discovery"].get<uint64_t>(),
+        s["standard_equivalent"].get<uint64_t>());
     Print(o->json, s, text);
   });
 }

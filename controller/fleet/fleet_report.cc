@@ -30,9 +30,10 @@ Result<nlohmann::json> RoundTraffic(FleetStore& store, const RoundRecord& round)
     per_probe.push_back({{"probe", r.probe_id},
                          {"plan_version", r.plan_version},
                          {"done", r.done},
-                         {"planned", {{"narrowed", r.planned_narrowed},
-                                      {"standard", r.planned_standard},
-                                      {"discovery", r.planned_discovery}}},
+                         {"planned",
+                          {{"narrowed", r.planned_narrowed},
+                           {"standard", r.planned_standard},
+                           {"discovery", r.planned_discovery}}},
                          {"attempts", r.attempts},
                          {"bytes_sent", r.bytes_sent},
                          {"bytes_received", r.bytes_received},
@@ -50,27 +51,27 @@ Result<nlohmann::json> RoundTraffic(FleetStore& store, const RoundRecord& round)
     done += r.done ? 1 : 0;
   }
   const int64_t planned = total.planned_narrowed + total.planned_standard + total.planned_discovery;
-  return nlohmann::json{
-      {"round", round.id},
-      {"state", round.state},
-      {"started_at", round.started_at},
-      {"deadline", round.deadline},
-      {"ended_at", round.ended_at},
-      {"end_reason", round.end_reason},
-      {"probes_done", done},
-      {"probes", per_probe},
-      {"total",
-       {{"planned", {{"narrowed", total.planned_narrowed},
-                     {"standard", total.planned_standard},
-                     {"discovery", total.planned_discovery},
-                     {"all", planned}}},
-        {"attempts", total.attempts},
-        {"bytes_sent", total.bytes_sent},
-        {"bytes_received", total.bytes_received},
-        {"results", total.results},
-        {"standard_equivalent", total.standard_equivalent},
-        {"reduction", Reduction(total.attempts, total.standard_equivalent)},
-        {"planned_reduction", Reduction(planned, total.standard_equivalent)}}}};
+  return nlohmann::json{{"round", round.id},
+                        {"state", round.state},
+                        {"started_at", round.started_at},
+                        {"deadline", round.deadline},
+                        {"ended_at", round.ended_at},
+                        {"end_reason", round.end_reason},
+                        {"probes_done", done},
+                        {"probes", per_probe},
+                        {"total",
+                         {{"planned",
+                           {{"narrowed", total.planned_narrowed},
+                            {"standard", total.planned_standard},
+                            {"discovery", total.planned_discovery},
+                            {"all", planned}}},
+                          {"attempts", total.attempts},
+                          {"bytes_sent", total.bytes_sent},
+                          {"bytes_received", total.bytes_received},
+                          {"results", total.results},
+                          {"standard_equivalent", total.standard_equivalent},
+                          {"reduction", Reduction(total.attempts, total.standard_equivalent)},
+                          {"planned_reduction", Reduction(planned, total.standard_equivalent)}}}};
 }
 
 Result<nlohmann::json> BuildFleetReport(FleetStore& store, int64_t round_id) {
@@ -126,11 +127,11 @@ Result<nlohmann::json> BuildFleetReport(FleetStore& store, int64_t round_id) {
 }
 
 std::string FormatFleetReport(const nlohmann::json& r) {
-  std::string out = fmt::format(
-      "hosts: {} answered, {} estimated, {} not estimated ({} results, {} banners)\n",
-      r["hosts"]["answered"].get<int64_t>(), r["hosts"]["estimated"].get<int64_t>(),
-      r["hosts"]["not_estimated"].get<int64_t>(), r["hosts"]["results"].get<int64_t>(),
-      r["hosts"]["banners"].get<int64_t>());
+  std::string out =
+      fmt::format("hosts: {} answered, {} estimated, {} not estimated ({} results, {} banners)\n",
+                  r["hosts"]["answered"].get<int64_t>(), r["hosts"]["estimated"].get<int64_t>(),
+                  r["hosts"]["not_estimated"].get<int64_t>(), r["hosts"]["results"].get<int64_t>(),
+                  r["hosts"]["banners"].get<int64_t>());
   out += "estimated hosts by type (best match):\n";
   for (auto& [type, n] : r["estimates"]["by_type"].items())
     out += fmt::format("  {:<18} {}\n", type, n.get<int64_t>());
@@ -151,8 +152,9 @@ std::string FormatFleetReport(const nlohmann::json& r) {
                        t["bytes_sent"].get<int64_t>(), t["standard_equivalent"].get<int64_t>(),
                        100.0 * t["reduction"].get<double>());
   }
-  out += "  (narrowed/standard/discovery: planned attempts by class; attempts: made by the "
-         "probes)\n";
+  out +=
+      "  (narrowed/standard/discovery: planned attempts by class; attempts: made by the "
+      "probes)\n";
   out += fmt::format("refused report batches: {}\n", r["refused_batches"].get<int64_t>());
   return out;
 }

@@ -119,8 +119,8 @@ void FleetService::Handle(const MqttMessage& m) {
 Status FleetService::PublishPlan(const std::string& probe_id,
                                  const std::vector<fleetwire::Bytes>& chunks) {
   for (size_t i = 0; i < chunks.size(); ++i)
-    if (Status s = link_.Publish(Topic(probe_id, fmt::format("plan/{}", i)), AsString(chunks[i]),
-                                 true);
+    if (Status s =
+            link_.Publish(Topic(probe_id, fmt::format("plan/{}", i)), AsString(chunks[i]), true);
         !s.ok())
       return s;
   // Clear retained chunks an older, longer plan left behind.
@@ -178,7 +178,8 @@ Status FleetService::CloseRound(int64_t round_id, const std::string& reason) {
 Status FleetService::Advance() {
   if (link_.Connected() && link_.ConnectCount() != seen_connects_) {
     // A (re)connect: the broker may have lost retained messages.
-    if (PublishLatestPlans().ok() && PublishExclusions().ok()) seen_connects_ = link_.ConnectCount();
+    if (PublishLatestPlans().ok() && PublishExclusions().ok())
+      seen_connects_ = link_.ConnectCount();
   }
   if (link_.Connected() && store_.ExclusionVersion() != published_exclusion_version_)
     (void)PublishExclusions();

@@ -36,8 +36,8 @@ struct ServiceCounters {
 
 class FleetService {
  public:
-  FleetService(const ControllerConfig& config, FleetStore& store, MqttLink& link,
-               SigningKey key, const Estimator& estimator);
+  FleetService(const ControllerConfig& config, FleetStore& store, MqttLink& link, SigningKey key,
+               const Estimator& estimator);
 
   // Runs until `stop` becomes true. Errors only for failures the service cannot
   // continue after (the store failing).

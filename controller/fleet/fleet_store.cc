@@ -22,10 +22,10 @@ Result<std::unique_ptr<FleetStore>> FleetStore::Open(const std::string& path) {
   return std::make_unique<FleetStore>(std::move(*store));
 }
 
-#define NS_TRY_PREPARE(var, sql)              \
-  auto var = store_->Prepare(sql);            \
+#define NS_TRY_PREPARE(var, sql)   \
+  auto var = store_->Prepare(sql); \
   if (!var.ok()) return Error{var.error()};
-#define NS_TRY_STATUS(expr)                   \
+#define NS_TRY_STATUS(expr) \
   if (Status s_ = (expr); !s_.ok()) return Error{s_.error()};
 
 Status FleetStore::Audit(const std::string& action, const std::string& detail) {
@@ -161,8 +161,7 @@ Result<RangeSet> FleetStore::Targets() {
 Result<int64_t> FleetStore::AddExclusion(Ipv4Range range, const std::string& reason) {
   Transaction tx(*store_);
   NS_TRY_STATUS(tx.status());
-  NS_TRY_PREPARE(st,
-                 "INSERT INTO fleet_exclusions(first, last, reason, added_at) VALUES(?,?,?,?)");
+  NS_TRY_PREPARE(st, "INSERT INTO fleet_exclusions(first, last, reason, added_at) VALUES(?,?,?,?)");
   st->Bind(1, int64_t{range.first}).Bind(2, int64_t{range.last}).Bind(3, reason).Bind(4, UnixNow());
   NS_TRY_STATUS(st->Run());
   const int64_t id = sqlite3_last_insert_rowid(store_->handle());

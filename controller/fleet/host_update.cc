@@ -175,8 +175,8 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
 
 Result<uint64_t> MarkSilentHosts(FleetStore& fleet, int64_t round_id) {
   Store& db = fleet.store();
-  auto st = db.Prepare(
-      "UPDATE fleet_hosts SET deviated = 1 WHERE planned_round = ? AND last_round < ?");
+  auto st =
+      db.Prepare("UPDATE fleet_hosts SET deviated = 1 WHERE planned_round = ? AND last_round < ?");
   if (!st.ok()) return Error{st.error()};
   st->Bind(1, round_id).Bind(2, round_id);
   if (Status s = st->Run(); !s.ok()) return Error{s.error()};

@@ -49,8 +49,8 @@ bool Deviates(const Observation& previous, const Observation& current,
               const std::vector<uint16_t>& scanned_now, double max_distance) {
   if (!previous.open_ports.empty() && current.open_ports.empty()) return true;
   std::vector<uint16_t> comparable;
-  std::set_intersection(previous.open_ports.begin(), previous.open_ports.end(),
-                        scanned_now.begin(), scanned_now.end(), std::back_inserter(comparable));
+  std::set_intersection(previous.open_ports.begin(), previous.open_ports.end(), scanned_now.begin(),
+                        scanned_now.end(), std::back_inserter(comparable));
   if (JaccardDistance(comparable, current.open_ports) > max_distance) return true;
   return JaccardDistance(previous.devices, current.devices) > max_distance;
 }

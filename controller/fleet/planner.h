@@ -33,8 +33,8 @@ struct KnownHost {
 };
 
 struct ProbePlan {
-  RangeSet sweep;                                // silent addresses scanned with profile 0
-  std::vector<std::vector<uint16_t>> profiles;   // profiles[0] = standard set
+  RangeSet sweep;                                   // silent addresses scanned with profile 0
+  std::vector<std::vector<uint16_t>> profiles;      // profiles[0] = standard set
   std::vector<std::vector<Ipv4>> hosts_by_profile;  // sorted ascending, disjoint
   // Planned connection attempts by traffic class, and what scanning the whole scope
   // with the standard set would cost (the baseline of the reduction figure).
@@ -65,8 +65,8 @@ double JaccardDistance(const std::vector<T>& a, const std::vector<T>& b);
 // the others), and the matched device ids. Deviation when either distance exceeds
 // `max_distance`, or when the host answered before and is silent now.
 struct Observation {
-  std::vector<uint16_t> open_ports;    // sorted
-  std::vector<std::string> devices;    // sorted
+  std::vector<uint16_t> open_ports;  // sorted
+  std::vector<std::string> devices;  // sorted
 };
 bool Deviates(const Observation& previous, const Observation& current,
               const std::vector<uint16_t>& scanned_now, double max_distance);

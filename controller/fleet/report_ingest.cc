@@ -27,13 +27,14 @@ IngestOutcome ReportIngest::Refuse(const std::string& probe_id, std::string reas
 IngestOutcome ReportIngest::Ingest(const std::string& topic_probe_id,
                                    std::span<const uint8_t> bytes) {
   const KnownProbe* probe = Find(topic_probe_id);
-  if (!probe) return Refuse(topic_probe_id, fmt::format("report from unknown probe '{}'", topic_probe_id));
+  if (!probe)
+    return Refuse(topic_probe_id, fmt::format("report from unknown probe '{}'", topic_probe_id));
   auto batch = fleetwire::DecodeReport(bytes, probe->key);
   if (!batch.ok())
     return Refuse(topic_probe_id, fmt::format("probe '{}': {}", topic_probe_id, batch.error()));
   if (batch->probe_id != topic_probe_id)
-    return Refuse(topic_probe_id, fmt::format("probe '{}': batch names probe '{}'",
-                                              topic_probe_id, batch->probe_id));
+    return Refuse(topic_probe_id, fmt::format("probe '{}': batch names probe '{}'", topic_probe_id,
+                                              batch->probe_id));
   for (const fleetwire::PortResult& r : batch->results)
     if (!probe->region.Contains(r.ip))
       return Refuse(topic_probe_id,
@@ -53,8 +54,8 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
   IngestOutcome out;
   out.round_id = batch.round_id;
   auto fail = [&](const std::string& what) {
-    return Error{fmt::format("probe '{}': storing round {} seq {} failed: {}", probe_id, round,
-                             seq, what)};
+    return Error{
+        fmt::format("probe '{}': storing round {} seq {} failed: {}", probe_id, round, seq, what)};
   };
 
   Transaction tx(db);
@@ -69,7 +70,8 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
     return Error{fmt::format("probe '{}': round {} is not assigned to it", probe_id, round)};
   int64_t acked = assigned->ColumnInt(0);
   const int64_t counters_seq = assigned->ColumnInt(1);
-  auto seen = db.Prepare("SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?");
+  auto seen =
+      db.Prepare("SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?");
   if (!seen.ok()) return fail(seen.error());
   seen->Bind(1, probe_id).Bind(2, round).Bind(3, seq);
   auto dup = seen->Step();
@@ -94,8 +96,14 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
     ins->Bind(1, round).Bind(2, probe_id).Bind(3, int64_t{r.ip}).Bind(4, int64_t{r.port});
     ins->Bind(5, int64_t{static_cast<uint8_t>(r.state)}).Bind(6, r.service);
     ins->BindBlob(7, r.banner.data(), r.banner.size());
-    if (r.tls_subject.empty()) ins->BindNull(8); else ins->Bind(8, r.tls_subject);
-    if (r.tls_issuer.empty()) ins->BindNull(9); else ins->Bind(9, r.tls_issuer);
+    if (r.tls_subject.empty())
+      ins->BindNull(8);
+    else
+      ins->Bind(8, r.tls_subject);
+    if (r.tls_issuer.empty())
+      ins->BindNull(9);
+    else
+      ins->Bind(9, r.tls_issuer);
     ins->Bind(10, int64_t{r.connect_us}).Bind(11, now);
     if (Status s = ins->Run(); !s.ok()) return fail(s.error());
     out.new_results += static_cast<uint64_t>(sqlite3_changes(db.handle()));
@@ -107,14 +115,19 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
   }
 
   auto batch_row = db.Prepare(
-      "INSERT INTO fleet_batches(probe_id, round_id, seq, results, committed_at) VALUES(?,?,?,?,?)");
+      "INSERT INTO fleet_batches(probe_id, round_id, seq, results, committed_at) "
+      "VALUES(?,?,?,?,?)");
   if (!batch_row.ok()) return fail(batch_row.error());
-  batch_row->Bind(1, probe_id).Bind(2, round).Bind(3, seq)
-      .Bind(4, static_cast<int64_t>(batch.results.size())).Bind(5, now);
+  batch_row->Bind(1, probe_id)
+      .Bind(2, round)
+      .Bind(3, seq)
+      .Bind(4, static_cast<int64_t>(batch.results.size()))
+      .Bind(5, now);
   if (Status s = batch_row->Run(); !s.ok()) return fail(s.error());
 
   // Advance the contiguous watermark over batches that arrived early.
-  auto next = db.Prepare("SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?");
+  auto next =
+      db.Prepare("SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?");
   if (!next.ok()) return fail(next.error());
   for (;;) {
     next->Reset();
@@ -136,13 +149,20 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
       "counters_seq = MAX(counters_seq, ?), "
       "done_seq = CASE WHEN ? THEN ? ELSE done_seq END WHERE round_id = ? AND probe_id = ?");
   if (!upd.ok()) return fail(upd.error());
-  upd->Bind(1, static_cast<int64_t>(out.new_results)).Bind(2, acked)
+  upd->Bind(1, static_cast<int64_t>(out.new_results))
+      .Bind(2, acked)
       .Bind(3, int64_t{0})
-      .Bind(4, int64_t{newer}).Bind(5, static_cast<int64_t>(c.attempts))
-      .Bind(6, int64_t{newer}).Bind(7, static_cast<int64_t>(c.bytes_sent))
-      .Bind(8, int64_t{newer}).Bind(9, static_cast<int64_t>(c.bytes_received))
-      .Bind(10, seq).Bind(11, int64_t{batch.done}).Bind(12, seq)
-      .Bind(13, round).Bind(14, probe_id);
+      .Bind(4, int64_t{newer})
+      .Bind(5, static_cast<int64_t>(c.attempts))
+      .Bind(6, int64_t{newer})
+      .Bind(7, static_cast<int64_t>(c.bytes_sent))
+      .Bind(8, int64_t{newer})
+      .Bind(9, static_cast<int64_t>(c.bytes_received))
+      .Bind(10, seq)
+      .Bind(11, int64_t{batch.done})
+      .Bind(12, seq)
+      .Bind(13, round)
+      .Bind(14, probe_id);
   if (Status s = upd->Run(); !s.ok()) return fail(s.error());
   // The round is done for this probe once its last batch and all before it are in.
   if (Status s = db.Exec(fmt::format(

@@ -26,7 +26,7 @@ namespace narrowscan::fleet {
 
 struct IngestOutcome {
   enum Kind { kCommitted, kDuplicate, kRefused } kind = kRefused;
-  std::string reason;        // kRefused: why (names the probe and the problem)
+  std::string reason;  // kRefused: why (names the probe and the problem)
   uint64_t round_id = 0;
   uint64_t acked_seq = 0;    // kCommitted / kDuplicate: what to ack
   uint64_t new_results = 0;  // kCommitted: rows added to fleet_results

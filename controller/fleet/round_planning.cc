@@ -101,23 +101,22 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
     auto chunks = fleetwire::EncodePlan(wire, key, settings.max_chunk_bytes);
     if (!chunks.ok()) return Error{chunks.error()};
 
-    nlohmann::json summary = {
-        {"probe", probe.id},
-        {"version", *version},
-        {"round", round_id},
-        {"scope_addresses", scope.Size()},
-        {"sweep_addresses", plan.sweep.Size()},
-        {"sweep_ranges", plan.sweep.ranges().size()},
-        {"standard_ports", FormatPortList(settings.planner.standard_ports)},
-        {"first_round", !*completed},
-        {"planned_attempts",
-         {{"narrowed", plan.planned_narrowed},
-          {"standard", plan.planned_standard},
-          {"discovery", plan.planned_discovery}}},
-        {"standard_equivalent", plan.standard_equivalent},
-        {"chunks", chunks->size()},
-        {"rate", settings.rate},
-        {"per24_rate", settings.per24_rate}};
+    nlohmann::json summary = {{"probe", probe.id},
+                              {"version", *version},
+                              {"round", round_id},
+                              {"scope_addresses", scope.Size()},
+                              {"sweep_addresses", plan.sweep.Size()},
+                              {"sweep_ranges", plan.sweep.ranges().size()},
+                              {"standard_ports", FormatPortList(settings.planner.standard_ports)},
+                              {"first_round", !*completed},
+                              {"planned_attempts",
+                               {{"narrowed", plan.planned_narrowed},
+                                {"standard", plan.planned_standard},
+                                {"discovery", plan.planned_discovery}}},
+                              {"standard_equivalent", plan.standard_equivalent},
+                              {"chunks", chunks->size()},
+                              {"rate", settings.rate},
+                              {"per24_rate", settings.per24_rate}};
     nlohmann::json profiles = nlohmann::json::array();
     for (size_t i = 0; i < plan.profiles.size(); ++i)
       profiles.push_back({{"ports", FormatPortList(plan.profiles[i])},
@@ -144,7 +143,8 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
     rp->Bind(7, static_cast<int64_t>(plan.standard_equivalent));
     if (Status s = rp->Run(); !s.ok()) return Error{s.error()};
 
-    auto mark = db.Prepare("UPDATE fleet_hosts SET planned_round = ?, scanned_ports = ? WHERE ip = ?");
+    auto mark =
+        db.Prepare("UPDATE fleet_hosts SET planned_round = ?, scanned_ports = ? WHERE ip = ?");
     if (!mark.ok()) return Error{mark.error()};
     for (size_t i = 0; i < plan.profiles.size(); ++i) {
       const std::string ports = FormatPortList(plan.profiles[i]);
@@ -156,8 +156,8 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
     }
     out.push_back({probe.id, *version, round_id, summary.dump(), std::move(*chunks)});
   }
-  if (Status s = fleet.Audit("round.plan", fmt::format("round {}: {} probe plans", round_id,
-                                                       out.size()));
+  if (Status s =
+          fleet.Audit("round.plan", fmt::format("round {}: {} probe plans", round_id, out.size()));
       !s.ok())
     return Error{s.error()};
   if (Status s = tx.Commit(); !s.ok()) return Error{s.error()};
@@ -175,8 +175,8 @@ Result<std::optional<StoredPlan>> LatestPlan(FleetStore& fleet, const std::strin
   if (!*row) return std::optional<StoredPlan>();
   auto chunks = UnpackChunks(st->ColumnBlob(3));
   if (!chunks.ok()) return Error{fmt::format("plan of '{}': {}", probe_id, chunks.error())};
-  return std::optional<StoredPlan>(
-      StoredPlan{probe_id, st->ColumnInt(0), st->ColumnInt(1), st->ColumnText(2), std::move(*chunks)});
+  return std::optional<StoredPlan>(StoredPlan{probe_id, st->ColumnInt(0), st->ColumnInt(1),
+                                              st->ColumnText(2), std::move(*chunks)});
 }
 
 }  // namespace narrowscan::fleet

@@ -23,8 +23,8 @@ namespace narrowscan::fleet {
 
 struct PlanSettings {
   PlannerConfig planner;
-  double rate = 100;        // attempts/s per probe
-  double per24_rate = 0;    // attempts/s per /24 (0 = no cap)
+  double rate = 100;      // attempts/s per probe
+  double per24_rate = 0;  // attempts/s per /24 (0 = no cap)
   size_t max_chunk_bytes = 256 << 10;
 };
 

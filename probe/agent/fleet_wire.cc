@@ -12,16 +12,20 @@ namespace fb = narrowscan::fleetwire::fb;
 
 namespace {
 
-
 constexpr uint8_t kFormat = 1;
 enum Kind : uint8_t { kReport = 1, kAck = 2, kPlanChunk = 3, kStatus = 4, kExclusions = 5 };
 const char* KindName(uint8_t k) {
   switch (k) {
-    case kReport: return "report";
-    case kAck: return "ack";
-    case kPlanChunk: return "plan chunk";
-    case kStatus: return "status";
-    case kExclusions: return "exclusion list";
+    case kReport:
+      return "report";
+    case kAck:
+      return "ack";
+    case kPlanChunk:
+      return "plan chunk";
+    case kStatus:
+      return "status";
+    case kExclusions:
+      return "exclusion list";
   }
   return "unknown";
 }
@@ -50,15 +54,15 @@ template <class T>
 Result<const T*> Open(std::span<const uint8_t> bytes, uint8_t kind, const VerifyingKey* key) {
   const char* what = KindName(kind);
   if (bytes.size() > kMaxMessageBytes)
-    return Error{fmt::format("{}: {} bytes exceeds the cap of {}", what, bytes.size(),
-                             kMaxMessageBytes)};
+    return Error{
+        fmt::format("{}: {} bytes exceeds the cap of {}", what, bytes.size(), kMaxMessageBytes)};
   flatbuffers::Verifier outer(bytes.data(), bytes.size());
   if (!outer.VerifyBuffer<fb::Envelope>(nullptr))
     return Error{fmt::format("{}: not a valid envelope (truncated or corrupt)", what)};
   const fb::Envelope* env = flatbuffers::GetRoot<fb::Envelope>(bytes.data());
   if (env->kind() != kind)
-    return Error{fmt::format("{}: wrong message kind {} ({})", what, env->kind(),
-                             KindName(env->kind()))};
+    return Error{
+        fmt::format("{}: wrong message kind {} ({})", what, env->kind(), KindName(env->kind()))};
   if (env->format() != kFormat)
     return Error{fmt::format("{}: unsupported format version {}", what, env->format())};
   if (!env->payload()) return Error{fmt::format("{}: no payload", what)};
@@ -78,20 +82,20 @@ Result<const T*> Open(std::span<const uint8_t> bytes, uint8_t kind, const Verify
 Result<std::string> BoundedString(const flatbuffers::String* s, const char* field) {
   if (!s) return std::string();
   if (s->size() > kMaxStringBytes)
-    return Error{fmt::format("field {}: {} bytes exceeds the cap of {}", field, s->size(),
-                             kMaxStringBytes)};
+    return Error{
+        fmt::format("field {}: {} bytes exceeds the cap of {}", field, s->size(), kMaxStringBytes)};
   return s->str();
 }
 
 flatbuffers::Offset<fb::Counters> PutCounters(flatbuffers::FlatBufferBuilder& fbb,
                                               const fleetwire::Counters& c) {
   return fb::CreateCounters(fbb, c.attempts, c.bytes_sent, c.bytes_received, c.open, c.closed,
-                        c.timeout);
+                            c.timeout);
 }
 fleetwire::Counters GetCounters(const fb::Counters* c) {
   if (!c) return {};
-  return {c->attempts(), c->bytes_sent(), c->bytes_received(), c->open(), c->closed(),
-          c->timeout()};
+  return {c->attempts(), c->bytes_sent(), c->bytes_received(),
+          c->open(),     c->closed(),     c->timeout()};
 }
 
 Result<std::vector<uint16_t>> GetPorts(const flatbuffers::Vector<uint16_t>* v, const char* field) {
@@ -119,12 +123,13 @@ Result<Bytes> EncodeReport(const ReportBatch& b, const SigningKey& key) {
     auto subject = r.tls_subject.empty() ? 0 : fbb.CreateString(r.tls_subject);
     auto issuer = r.tls_issuer.empty() ? 0 : fbb.CreateString(r.tls_issuer);
     results.push_back(fb::CreatePortResult(fbb, r.ip, r.port, static_cast<fb::PortState>(r.state),
-                                       service, banner, subject, issuer, r.connect_us));
+                                           service, banner, subject, issuer, r.connect_us));
   }
   auto id = fbb.CreateString(b.probe_id);
   auto res = fbb.CreateVector(results);
   auto counters = PutCounters(fbb, b.counters);
-  fbb.Finish(fb::CreateReportBatch(fbb, id, b.round_id, b.seq, b.plan_version, res, counters, b.done));
+  fbb.Finish(
+      fb::CreateReportBatch(fbb, id, b.round_id, b.seq, b.plan_version, res, counters, b.done));
   return Wrap(kReport, Finish(fbb), &key);
 }
 
@@ -147,8 +152,8 @@ Result<ReportBatch> DecodeReport(std::span<const uint8_t> bytes, const Verifying
       PortResult out;
       out.ip = r->ip();
       out.port = r->port();
-      if (out.port == 0) return Error{fmt::format("report: result for {} has port 0",
-                                                  FormatIpv4(out.ip))};
+      if (out.port == 0)
+        return Error{fmt::format("report: result for {} has port 0", FormatIpv4(out.ip))};
       const auto state = static_cast<uint8_t>(r->state());
       if (state > 2)
         return Error{fmt::format("report: result {}:{} has unknown state {}", FormatIpv4(out.ip),
@@ -200,13 +205,14 @@ Result<Bytes> EncodeChunk(const Plan& plan, const Plan& part, uint32_t index, ui
   for (const Ipv4Range& r : part.sweep) sweep.emplace_back(r.first, r.last);
   std::vector<flatbuffers::Offset<fb::Profile>> profiles;
   for (const PlanProfile& p : part.profiles)
-    profiles.push_back(fb::CreateProfile(fbb, fbb.CreateVector(p.ports), fbb.CreateVector(p.hosts)));
+    profiles.push_back(
+        fb::CreateProfile(fbb, fbb.CreateVector(p.ports), fbb.CreateVector(p.hosts)));
   auto id = fbb.CreateString(plan.probe_id);
   auto sw = fbb.CreateVectorOfStructs(sweep);
   auto std_ports = fbb.CreateVector(plan.standard_ports);
   auto prof = fbb.CreateVector(profiles);
   fbb.Finish(fb::CreatePlanChunk(fbb, id, plan.version, plan.round_id, index, count, sw, std_ports,
-                             prof, plan.rate, plan.per24_rate));
+                                 prof, plan.rate, plan.per24_rate));
   return Wrap(kPlanChunk, Finish(fbb), &key);
 }
 
@@ -357,8 +363,8 @@ Bytes EncodeStatus(const ProbeStatus& s) {
   auto sw = fbb.CreateString(s.software);
   auto st = fbb.CreateString(s.state);
   auto c = PutCounters(fbb, s.counters);
-  fbb.Finish(fb::CreateStatus(fbb, id, sw, st, s.round_id, s.done, s.total, s.rate, s.spool_depth, c,
-                          s.refused_plans, s.plan_version, s.timestamp));
+  fbb.Finish(fb::CreateStatus(fbb, id, sw, st, s.round_id, s.done, s.total, s.rate, s.spool_depth,
+                              c, s.refused_plans, s.plan_version, s.timestamp));
   return std::move(Wrap(kStatus, Finish(fbb), nullptr).value());
 }
 

@@ -7,9 +7,8 @@ namespace narrowscan {
 PlanCheck CheckPlan(const fleetwire::Plan& plan, const std::string& probe_id,
                     uint64_t last_accepted_version) {
   if (plan.probe_id != probe_id)
-    return {PlanVerdict::kRefused,
-            fmt::format("plan v{} is bound to probe '{}', not '{}'", plan.version, plan.probe_id,
-                        probe_id)};
+    return {PlanVerdict::kRefused, fmt::format("plan v{} is bound to probe '{}', not '{}'",
+                                               plan.version, plan.probe_id, probe_id)};
   if (plan.version < last_accepted_version)
     return {PlanVerdict::kRefused, fmt::format("plan v{} is older than the accepted v{}",
                                                plan.version, last_accepted_version)};

@@ -61,8 +61,8 @@ struct Checkpoint {
   uint64_t plan_version = 0;        // highest accepted plan version
   uint64_t exclusions_version = 0;  // highest accepted exclusion list version
   uint64_t round = 0, round_plan_version = 0, position = 0, next_seq = 1;
-  bool done_sent = true;            // nothing to resume
-  fleetwire::Counters counters;     // of the round, up to `position`
+  bool done_sent = true;         // nothing to resume
+  fleetwire::Counters counters;  // of the round, up to `position`
   uint64_t refused_plans = 0;
 };
 
@@ -227,11 +227,11 @@ class ProbeAgent::Impl {
     auto chunk = fleetwire::DecodePlanChunk(AsBytes(payload), controller_key_);
     if (!chunk.ok()) return RefusePlan(chunk.error());
     if (chunk->part.probe_id != config_.id)
-      return RefusePlan(fmt::format("chunk of plan v{} is bound to probe '{}'",
-                                    chunk->part.version, chunk->part.probe_id));
+      return RefusePlan(fmt::format("chunk of plan v{} is bound to probe '{}'", chunk->part.version,
+                                    chunk->part.probe_id));
     if (chunk->part.version < state_.plan_version)
-      return RefusePlan(fmt::format("plan v{} is older than the accepted v{}",
-                                    chunk->part.version, state_.plan_version));
+      return RefusePlan(fmt::format("plan v{} is older than the accepted v{}", chunk->part.version,
+                                    state_.plan_version));
     if (chunk->part.version == state_.plan_version) return;  // the plan we hold
     if (chunk->part.version != pending_version_) {
       pending_version_ = chunk->part.version;
@@ -296,7 +296,8 @@ class ProbeAgent::Impl {
     const RangeSet allowed = config_.scope.Subtract(AllExclusions());
     ClippedPlan clipped = ClipPlan(plan, allowed);
     if (clipped.dropped_addresses > 0)
-      Log(fmt::format("plan v{}: {} planned addresses are outside the local scope or excluded; "
+      Log(
+          fmt::format("plan v{}: {} planned addresses are outside the local scope or excluded; "
                       "they are not scanned",
                       plan.version, clipped.dropped_addresses));
     ScanConfig sc = config_.scan;
@@ -376,8 +377,9 @@ class ProbeAgent::Impl {
       b.seq = state_.next_seq;
       b.plan_version = state_.round_plan_version;
       const size_t n = std::min(config_.batch_results, buffer_.size() - at);
-      b.results.assign(std::make_move_iterator(buffer_.begin() + static_cast<std::ptrdiff_t>(at)),
-                       std::make_move_iterator(buffer_.begin() + static_cast<std::ptrdiff_t>(at + n)));
+      b.results.assign(
+          std::make_move_iterator(buffer_.begin() + static_cast<std::ptrdiff_t>(at)),
+          std::make_move_iterator(buffer_.begin() + static_cast<std::ptrdiff_t>(at + n)));
       at += n;
       b.counters = counters;
       b.done = final && at == buffer_.size();

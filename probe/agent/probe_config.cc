@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <filesystem>
 #include <fstream>
-#include <toml++/toml.h>
 
 #include "common/exclusion_list.h"
 
@@ -77,7 +77,8 @@ Result<ProbeConfig> LoadProbeConfig(const std::string& path) {
   c.rate_cap = s["rate_cap"].value_or(10000.0);
   if (!(c.rate_cap > 0)) return Error{fmt::format("{}: scan.rate_cap must be > 0", path)};
   c.scan.max_concurrency = static_cast<uint32_t>(s["max_concurrency"].value_or(int64_t{500}));
-  c.scan.connect_timeout = std::chrono::milliseconds(s["connect_timeout_ms"].value_or(int64_t{2000}));
+  c.scan.connect_timeout =
+      std::chrono::milliseconds(s["connect_timeout_ms"].value_or(int64_t{2000}));
   c.scan.server_first_wait =
       std::chrono::milliseconds(s["server_first_wait_ms"].value_or(int64_t{1000}));
   c.scan.grab_timeout = std::chrono::milliseconds(s["grab_timeout_ms"].value_or(int64_t{5000}));

@@ -70,8 +70,8 @@ Status Spool::Put(uint64_t round, uint64_t seq, const std::vector<uint8_t>& byte
 
 size_t Spool::Ack(uint64_t round, uint64_t seq) {
   size_t n = 0;
-  for (auto it = index_.lower_bound({round, 0}); it != index_.end() && it->first.first == round &&
-                                                 it->first.second <= seq;) {
+  for (auto it = index_.lower_bound({round, 0});
+       it != index_.end() && it->first.first == round && it->first.second <= seq;) {
     std::error_code ec;
     fs::remove(PathOf(round, it->first.second), ec);
     bytes_ -= it->second;

@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -111,6 +113,8 @@ pid_t FleetCluster::Spawn(const std::vector<std::string>& argv, const std::strin
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     ::execv(args[0], args.data());
+    // Say why (e.g. ETXTBSY while a build relinks the binary) instead of vanishing.
+    std::fprintf(stderr, "fleet_cluster: exec %s: %s\n", args[0], std::strerror(errno));
     ::_exit(127);
   }
   return pid;
@@ -169,9 +173,8 @@ bool FleetCluster::StartTestbed() {
   const std::string ready = dir_ + "/testbed-ready.json";
   testbed_ = Spawn({bin_dir_ + "/tests/testbed/narrowscan-testbed", "--population",
                     source_dir_ + "/tests/testbed/populations/small.toml", "--ranges",
-                    FormatIpv4(base_) + "/22", "--log",
-                    dir_ + "/connections.jsonl", "--truth", dir_ + "/truth.jsonl", "--ready-file",
-                    ready},
+                    FormatIpv4(base_) + "/22", "--log", dir_ + "/connections.jsonl", "--truth",
+                    dir_ + "/truth.jsonl", "--ready-file", ready},
                    dir_ + "/testbed.log");
   for (int i = 0; i < 200; ++i) {
     if (fs::exists(ready)) return true;
@@ -209,18 +212,18 @@ void FleetCluster::WriteConfigs(double rate) {
 }
 
 bool FleetCluster::StartController() {
-  controller_ = Spawn({bin_dir_ + "/controller/cli/narrowscan", "serve", "--config",
-                       dir_ + "/controller.toml"},
-                      dir_ + "/controller.log");
+  controller_ = Spawn(
+      {bin_dir_ + "/controller/cli/narrowscan", "serve", "--config", dir_ + "/controller.toml"},
+      dir_ + "/controller.log");
   return controller_ > 0;
 }
 
 void FleetCluster::KillController(int signal) { StopProcess(controller_, signal); }
 
 bool FleetCluster::StartProbe(const std::string& id) {
-  probe_pids_[id] = Spawn({bin_dir_ + "/probe/narrowscan-probe", "run", "--config",
-                           dir_ + "/" + id + ".toml"},
-                          dir_ + "/" + id + ".log");
+  probe_pids_[id] =
+      Spawn({bin_dir_ + "/probe/narrowscan-probe", "run", "--config", dir_ + "/" + id + ".toml"},
+            dir_ + "/" + id + ".log");
   return probe_pids_[id] > 0;
 }
 

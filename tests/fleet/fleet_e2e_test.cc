@@ -26,7 +26,8 @@ Pairs StoredResults(const std::string& store_path, int64_t round) {
   Pairs out;
   auto store = Store::Open(store_path);
   if (!store.ok()) return out;
-  auto st = (*store)->Prepare("SELECT ip, port FROM fleet_results WHERE round_id = ? AND state = 0");
+  auto st =
+      (*store)->Prepare("SELECT ip, port FROM fleet_results WHERE round_id = ? AND state = 0");
   st->Bind(1, round);
   while (*st->Step())
     out.emplace(static_cast<Ipv4>(st->ColumnInt(0)), static_cast<uint16_t>(st->ColumnInt(1)));
@@ -133,7 +134,8 @@ TEST(FleetEndToEnd, ExclusionAddedMidRoundStopsConnectionsWithinTwoSeconds) {
   ASSERT_TRUE(c.StartProbe("p2"));
   ASSERT_EQ(c.Narrowscan({"round", "start"}).exit_code, 0);
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  ASSERT_EQ(c.Narrowscan({"exclude", "add", FormatIpv4(c.base() + 256) + "/24", "--reason", "opt-out test"})
+  ASSERT_EQ(c.Narrowscan(
+                 {"exclude", "add", FormatIpv4(c.base() + 256) + "/24", "--reason", "opt-out test"})
                 .exit_code,
             0);
   std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -142,7 +144,8 @@ TEST(FleetEndToEnd, ExclusionAddedMidRoundStopsConnectionsWithinTwoSeconds) {
   std::this_thread::sleep_for(std::chrono::seconds(4));
   const Ipv4 first = c.base() + 256, last = c.base() + 511;
   for (const auto& [ip, port] : c.LoggedConnectionList(mark))
-    EXPECT_FALSE(ip >= first && ip <= last) << FormatIpv4(ip) << ":" << port << " after the exclusion";
+    EXPECT_FALSE(ip >= first && ip <= last)
+        << FormatIpv4(ip) << ":" << port << " after the exclusion";
 }
 
 TEST(FleetEndToEnd, ForeignPlansAreRefusedAndOutOfScopeTargetsNeverContacted) {
@@ -180,7 +183,7 @@ TEST(FleetEndToEnd, ForeignPlansAreRefusedAndOutOfScopeTargetsNeverContacted) {
   publish(plan, controller);         // valid: accepted, clipped to the local scope
   fleetwire::Plan older = plan;
   older.version = 9;
-  publish(older, controller);        // older than the accepted one
+  publish(older, controller);  // older than the accepted one
   std::this_thread::sleep_for(std::chrono::seconds(3));
 
   for (const auto& [ip, port] : c.LoggedConnections())

@@ -19,7 +19,8 @@ TEST(FleetWire, ReportRoundTripAndRefusals) {
   b.probe_id = "p1";
   b.round_id = 3;
   b.seq = 9;
-  b.results.push_back({0x7F000001, 80, PortState::kOpen, "http", std::string("HTTP\0\xff", 6), "CN=a", "CN=b", 1200});
+  b.results.push_back({0x7F000001, 80, PortState::kOpen, "http", std::string("HTTP\0\xff", 6),
+                       "CN=a", "CN=b", 1200});
   b.counters.attempts = 77;
   b.done = true;
   auto bytes = EncodeReport(b, key);

@@ -80,10 +80,12 @@ TEST(Deviates, ComparesOnlyPortsScannedNow) {
   Observation before{{22, 80, 443}, {"cam"}};
   // Narrowed to 80,443: 22 was not scanned, so not seeing it is no deviation.
   EXPECT_FALSE(Deviates(before, {{80, 443}, {"cam"}}, {80, 443}, 0.5));
-  EXPECT_TRUE(Deviates(before, {{80, 443, 8080, 9000, 9001}, {"cam"}}, {80, 443, 8080, 9000, 9001}, 0.5));
+  EXPECT_TRUE(
+      Deviates(before, {{80, 443, 8080, 9000, 9001}, {"cam"}}, {80, 443, 8080, 9000, 9001}, 0.5));
   EXPECT_TRUE(Deviates(before, {{80, 443}, {"router"}}, {80, 443}, 0.5));
   EXPECT_TRUE(Deviates(before, {{}, {}}, {80, 443}, 0.5));  // went silent
-  EXPECT_DOUBLE_EQ(JaccardDistance(std::vector<uint16_t>{1, 2}, std::vector<uint16_t>{2, 3}), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(JaccardDistance(std::vector<uint16_t>{1, 2}, std::vector<uint16_t>{2, 3}),
+                   2.0 / 3);
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ class ReportIngestTest : public ::testing::Test {
     round_ = store_->CreateRound(60).value();
     ASSERT_TRUE(store_->store()
                     .Exec("INSERT INTO fleet_round_probes(round_id, probe_id, plan_version) "
-                          "VALUES(" + std::to_string(round_) + ", 'p1', 1)")
+                          "VALUES(" +
+                          std::to_string(round_) + ", 'p1', 1)")
                     .ok());
   }
   void TearDown() override {
@@ -39,7 +40,9 @@ class ReportIngestTest : public ::testing::Test {
     b.round_id = static_cast<uint64_t>(round_);
     b.seq = seq;
     b.done = done;
-    for (Ipv4 ip : ips) b.results.push_back({ip, 80, fleetwire::PortState::kOpen, "http", "HTTP/1.1 200 OK\r\n", "", "", 10});
+    for (Ipv4 ip : ips)
+      b.results.push_back(
+          {ip, 80, fleetwire::PortState::kOpen, "http", "HTTP/1.1 200 OK\r\n", "", "", 10});
     b.counters.attempts = seq * 100;
     return std::move(fleetwire::EncodeReport(b, key ? *key : *key_).value());
   }
@@ -90,10 +93,11 @@ TEST_F(ReportIngestTest, ForgedBatchesAreRefusedAndStoreNothing) {
   ReportIngest ingest(*store_);
   SigningKey other = std::move(SigningKey::Generate().value());
   EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F140001}, false, &other)).kind,
-            IngestOutcome::kRefused);                                              // wrong key
-  EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F150001})).kind, IngestOutcome::kRefused);  // outside region
+            IngestOutcome::kRefused);  // wrong key
+  EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F150001})).kind,
+            IngestOutcome::kRefused);  // outside region
   EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F140001}, false, nullptr, "p2")).kind,
-            IngestOutcome::kRefused);                                              // names another probe
+            IngestOutcome::kRefused);  // names another probe
   EXPECT_EQ(ingest.Ingest("p9", Batch(1, {0x7F140001})).kind, IngestOutcome::kRefused);  // unknown
   auto good = Batch(1, {0x7F140001});
   fleetwire::Bytes cut(good.begin(), good.begin() + good.size() - 10);

@@ -11,7 +11,8 @@ namespace {
 
 TEST(Spool, KeepsBatchesUntilAckedAcrossReopen) {
   const std::string dir =
-      (std::filesystem::temp_directory_path() / ("fleet-spool-" + std::to_string(::getpid()))).string();
+      (std::filesystem::temp_directory_path() / ("fleet-spool-" + std::to_string(::getpid())))
+          .string();
   std::filesystem::remove_all(dir);
   {
     Spool s = std::move(Spool::Open(dir, 1000).value());
@@ -23,7 +24,7 @@ TEST(Spool, KeepsBatchesUntilAckedAcrossReopen) {
     EXPECT_TRUE(s.Full());  // 1000 bytes: the producer must pause
     EXPECT_EQ(s.Ack(7, 2), 2u);
     EXPECT_FALSE(s.Full());
-    EXPECT_FALSE(s.Drained());  // 600 >= 500: not yet below half
+    EXPECT_FALSE(s.Drained());     // 600 >= 500: not yet below half
     EXPECT_EQ(s.Ack(8, 100), 0u);  // another round's ack deletes nothing here
   }
   std::ofstream(dir + "/r7-s6.batch.tmp") << "torn write";

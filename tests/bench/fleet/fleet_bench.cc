@@ -10,6 +10,8 @@
 //   bench_fleet [--hosts N] [--banners N] [--probes P] [--batch N] [--window N] [--dir D]
 #include <fmt/format.h>
 
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -53,23 +55,31 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--hosts") o.hosts = std::stoull(v);
-    else if (k == "--banners") o.banners = std::stoull(v);
-    else if (k == "--probes") o.probes = std::stoi(v);
-    else if (k == "--batch") o.batch = std::stoul(v);
-    else if (k == "--window") o.window = std::stoi(v);
-    else if (k == "--dir") o.dir = v;
-    else Die("unknown option " + k);
+    if (k == "--hosts")
+      o.hosts = std::stoull(v);
+    else if (k == "--banners")
+      o.banners = std::stoull(v);
+    else if (k == "--probes")
+      o.probes = std::stoi(v);
+    else if (k == "--batch")
+      o.batch = std::stoul(v);
+    else if (k == "--window")
+      o.window = std::stoi(v);
+    else if (k == "--dir")
+      o.dir = v;
+    else
+      Die("unknown option " + k);
   }
-  if (o.dir.empty()) o.dir = (fs::temp_directory_path() / fmt::format("bench-fleet-{}", ::getpid())).string();
+  if (o.dir.empty())
+    o.dir = (fs::temp_directory_path() / fmt::format("bench-fleet-{}", ::getpid())).string();
   fs::remove_all(o.dir);
   fs::create_directories(o.dir);
   const char* src = std::getenv("NARROWSCAN_SOURCE_DIR");
   const std::string source = src ? src : NARROWSCAN_BENCH_SOURCE_DIR;
 
   // Broker.
-  std::string cmd = fmt::format("{}/controller/broker/start-broker '{}/broker' --controller-password cpw",
-                                source, o.dir);
+  std::string cmd = fmt::format(
+      "{}/controller/broker/start-broker '{}/broker' --controller-password cpw", source, o.dir);
   for (int p = 0; p < o.probes; ++p) cmd += fmt::format(" --probe b{}:pw", p);
   FILE* f = ::popen(cmd.c_str(), "r");
   int port = 0, broker_pid = 0;
@@ -101,14 +111,17 @@ int main(int argc, char** argv) {
     RangeSet region;
     region.Add(Ipv4Range{static_cast<Ipv4>(base + p * per_probe),
                          static_cast<Ipv4>(base + (p + 1) * per_probe - 1)});
-    if (Status s = (*store)->AddProbe(fmt::format("b{}", p), keys.back().PublicPem(), region); !s.ok())
+    if (Status s = (*store)->AddProbe(fmt::format("b{}", p), keys.back().PublicPem(), region);
+        !s.ok())
       Die(s.error());
   }
   const int64_t round = (*store)->CreateRound(3600).value();
-  (void)(*store)->store().Exec(fmt::format("UPDATE fleet_rounds SET state='running' WHERE id={}", round));
+  (void)(*store)->store().Exec(
+      fmt::format("UPDATE fleet_rounds SET state='running' WHERE id={}", round));
   for (int p = 0; p < o.probes; ++p)
     (void)(*store)->store().Exec(fmt::format(
-        "INSERT INTO fleet_round_probes(round_id, probe_id, plan_version) VALUES({}, 'b{}', 1)", round, p));
+        "INSERT INTO fleet_round_probes(round_id, probe_id, plan_version) VALUES({}, 'b{}', 1)",
+        round, p));
 
   fleet::ControllerConfig config;
   config.mqtt.uri = fmt::format("tcp://127.0.0.1:{}", port);
@@ -148,7 +161,8 @@ int main(int argc, char** argv) {
       std::map<uint64_t, std::string> unacked;
       auto drain = [&](std::chrono::milliseconds wait) {
         while (auto m = l.Receive(wait)) {
-          auto ack = fleetwire::DecodeAck({reinterpret_cast<const uint8_t*>(m->payload.data()), m->payload.size()});
+          auto ack = fleetwire::DecodeAck(
+              {reinterpret_cast<const uint8_t*>(m->payload.data()), m->payload.size()});
           if (ack.ok() && ack->highest_seq > acked) acked = ack->highest_seq;
           wait = std::chrono::milliseconds(0);
         }
@@ -214,11 +228,13 @@ int main(int argc, char** argv) {
   const int64_t hosts_estimated = count("SELECT COUNT(DISTINCT ip) FROM fleet_estimates");
   std::printf("bench_fleet: %d probes, batches of %zu, window %d, broker 127.0.0.1:%d\n", o.probes,
               o.batch, o.window, port);
-  std::printf("  committed results: %lld (banners %lld) in %.2f s through the broker = %.0f results/s\n",
-              static_cast<long long>(results), static_cast<long long>(banners), ingest_s,
-              results / ingest_s);
+  std::printf(
+      "  committed results: %lld (banners %lld) in %.2f s through the broker = %.0f results/s\n",
+      static_cast<long long>(results), static_cast<long long>(banners), ingest_s,
+      results / ingest_s);
   std::printf("  estimated %llu hosts (%lld with a match) in %.2f s\n",
-              static_cast<unsigned long long>(*estimated), static_cast<long long>(hosts_estimated), est_s);
+              static_cast<unsigned long long>(*estimated), static_cast<long long>(hosts_estimated),
+              est_s);
   std::printf("  ingest + estimation: %.2f s (goal <= 60 s)\n", ingest_s + est_s);
   const auto& c = service.counters();
   std::printf("  service: %llu batches committed, %llu duplicate, %llu refused\n",
