@@ -74,13 +74,12 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const MqttConfig& config) {
       .connect_timeout(std::chrono::seconds(5))
       .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(30))
       .max_inflight(256);
+  // Session expiry 0xFFFFFFFF (Paho takes it as int32 -1): the broker keeps the
+  // session until we come back. Set on the final options below, not on the builder.
+  mqtt::properties props;
   if (config.version == 5) {
     builder.clean_start(false);
-    // Session expiry 0xFFFFFFFF (Paho takes it as int32 -1): the broker keeps the
-    // session until we come back.
-    mqtt::properties props;
     props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, int32_t{-1}));
-    builder.properties(props);
   } else {
     builder.clean_session(false);
   }
@@ -99,6 +98,10 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const MqttConfig& config) {
     builder.ssl(std::move(ssl));
   }
   impl->options = builder.finalize();
+  // Paho C++ 1.2.0 copies connect_options without re-pointing the C struct's
+  // connectProperties at the copy's own properties (upstream issue 444), so properties
+  // given to the builder dangle after the copy above; armhf crashed on it in connect.
+  if (config.version == 5) impl->options.set_properties(props);
   impl->client->set_callback(*impl);
   return std::unique_ptr<MqttLink>(new MqttLink(std::move(impl)));
 }
