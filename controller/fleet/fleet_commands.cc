@@ -17,6 +17,7 @@
 #include "common/exclusion_list.h"
 #include "common/port_list.h"
 #include "common/signature.h"
+#include "common/wire/messages.h"
 #include "controller/cli/cli_options.h"
 #include "controller/estimation/commands/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
@@ -258,6 +259,9 @@ void RegisterExclude(CLI::App* app) {
     auto range = ParseIpv4Range(o->range);
     if (!range.ok()) throw CommandExit{kExitBadInput, range.error()};
     if (o->reason.empty()) throw CommandExit{kExitBadInput, "--reason must not be empty"};
+    if (o->reason.size() > wire::kMaxStringBytes)  // probes refuse longer reasons
+      throw CommandExit{kExitBadInput, fmt::format("--reason is {} bytes, more than {}",
+                                                   o->reason.size(), wire::kMaxStringBytes)};
     auto store = OpenStore(o->store);
     const int64_t id = Take(store->AddExclusion(*range, o->reason));
     Print(o->json,

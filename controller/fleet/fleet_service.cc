@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/fleet/host_update.h"
+#include "common/wire/ack_codec.h"
+#include "common/wire/exclusions_codec.h"
+#include "common/wire/status_codec.h"
 #include "controller/fleet/round_planning.h"
 
 namespace narrowscan::fleet {
@@ -23,7 +26,7 @@ std::span<const uint8_t> AsBytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-std::string AsString(const fleetwire::Bytes& b) {
+std::string AsString(const wire::Bytes& b) {
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
@@ -85,8 +88,12 @@ void FleetService::Handle(const MqttMessage& m) {
         break;
     }
     // Ack only after the commit (or for a batch committed before).
-    const fleetwire::Bytes ack = fleetwire::EncodeAck({id, out.round_id, out.acked_seq});
-    if (Status s = link_.Publish(Topic(id, "ack"), AsString(ack), false); !s.ok())
+    auto ack = wire::EncodeAck({id, out.round_id, out.acked_seq});
+    if (!ack.ok()) {
+      spdlog::warn("ack to {}: {}", id, ack.error());
+      return;
+    }
+    if (Status s = link_.Publish(Topic(id, "ack"), AsString(*ack), false); !s.ok())
       spdlog::warn("ack to {}: {}", id, s.error());
   } else if (leaf == "status") {
     ++counters_.statuses;
@@ -95,29 +102,30 @@ void FleetService::Handle(const MqttMessage& m) {
       (void)store_.SetProbeStatus(id, "offline", "");
       return;
     }
-    auto status = fleetwire::DecodeStatus(AsBytes(m.payload));
+    auto status = wire::DecodeStatus(AsBytes(m.payload));
     if (!status.ok() || status->probe_id != id) {
       spdlog::warn("status from {}: {}", id, status.ok() ? "names another probe" : status.error());
       return;
     }
-    nlohmann::json j = {{"software", status->software},
-                        {"state", status->state},
+    const std::string state(wire::ProbeStateName(status->state));
+    nlohmann::json j = {{"software", status->software_version},
+                        {"state", state},
                         {"round", status->round_id},
-                        {"done", status->done},
-                        {"total", status->total},
+                        {"done", status->progress_done},
+                        {"total", status->progress_total},
                         {"rate", status->rate},
                         {"spool_depth", status->spool_depth},
                         {"attempts", status->counters.attempts},
                         {"bytes_sent", status->counters.bytes_sent},
                         {"refused_plans", status->refused_plans},
                         {"plan_version", status->plan_version},
-                        {"timestamp", status->timestamp}};
-    (void)store_.SetProbeStatus(id, status->state, j.dump());
+                        {"timestamp", status->timestamp_ms / 1000}};
+    (void)store_.SetProbeStatus(id, state, j.dump());
   }
 }
 
 Status FleetService::PublishPlan(const std::string& probe_id,
-                                 const std::vector<fleetwire::Bytes>& chunks) {
+                                 const std::vector<wire::Bytes>& chunks) {
   for (size_t i = 0; i < chunks.size(); ++i)
     if (Status s =
             link_.Publish(Topic(probe_id, fmt::format("plan/{}", i)), AsString(chunks[i]), true);
@@ -149,16 +157,16 @@ Status FleetService::PublishExclusions() {
   const int64_t version = store_.ExclusionVersion();
   auto list = store_.Exclusions();
   if (!list.ok()) return Error{list.error()};
-  fleetwire::ExclusionList wire;
-  wire.version = static_cast<uint64_t>(version);
-  for (const ExclusionRecord& e : *list) wire.entries.push_back({e.range, e.reason});
-  auto bytes = fleetwire::EncodeExclusions(wire, key_);
+  wire::ExclusionList message;
+  message.version = static_cast<uint64_t>(version);
+  for (const ExclusionRecord& e : *list) message.entries.push_back({e.range, e.reason});
+  auto bytes = wire::EncodeExclusions(message, key_);
   if (!bytes.ok()) return Error{bytes.error()};
   if (Status s = link_.Publish(config_.mqtt.prefix + "control/exclusions", AsString(*bytes), true);
       !s.ok())
     return s;
   published_exclusion_version_ = version;
-  spdlog::info("published exclusion list version {} ({} entries)", version, wire.entries.size());
+  spdlog::info("published exclusion list version {} ({} entries)", version, message.entries.size());
   return Status::Ok();
 }
 

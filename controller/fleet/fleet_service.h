@@ -21,6 +21,7 @@
 
 #include "common/result.h"
 #include "common/signature.h"
+#include "common/wire/messages.h"
 #include "controller/estimation/estimator.h"
 #include "controller/fleet/controller_config.h"
 #include "controller/fleet/fleet_store.h"
@@ -50,7 +51,7 @@ class FleetService {
   Status Advance();
   Status PublishExclusions();
   Status PublishLatestPlans();
-  Status PublishPlan(const std::string& probe_id, const std::vector<fleetwire::Bytes>& chunks);
+  Status PublishPlan(const std::string& probe_id, const std::vector<wire::Bytes>& chunks);
   Status CloseRound(int64_t round_id, const std::string& reason);
   std::string Topic(const std::string& probe_id, const std::string& leaf) const;
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "probe/agent/fleet_wire.h"
+#include "common/wire/report_codec.h"
 
 namespace narrowscan::fleet {
 
@@ -29,13 +29,13 @@ IngestOutcome ReportIngest::Ingest(const std::string& topic_probe_id,
   const KnownProbe* probe = Find(topic_probe_id);
   if (!probe)
     return Refuse(topic_probe_id, fmt::format("report from unknown probe '{}'", topic_probe_id));
-  auto batch = fleetwire::DecodeReport(bytes, probe->key);
+  auto batch = wire::DecodeReport(bytes, probe->key);
   if (!batch.ok())
     return Refuse(topic_probe_id, fmt::format("probe '{}': {}", topic_probe_id, batch.error()));
   if (batch->probe_id != topic_probe_id)
     return Refuse(topic_probe_id, fmt::format("probe '{}': batch names probe '{}'", topic_probe_id,
                                               batch->probe_id));
-  for (const fleetwire::PortResult& r : batch->results)
+  for (const wire::PortResult& r : batch->results)
     if (!probe->region.Contains(r.ip))
       return Refuse(topic_probe_id,
                     fmt::format("probe '{}': result for {} outside its region (round {}, seq {})",
@@ -47,7 +47,7 @@ IngestOutcome ReportIngest::Ingest(const std::string& topic_probe_id,
 }
 
 Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
-                                           const fleetwire::ReportBatch& batch) {
+                                           const wire::ReportBatch& batch) {
   Store& db = store_.store();
   const auto round = static_cast<int64_t>(batch.round_id);
   const auto seq = static_cast<int64_t>(batch.seq);
@@ -91,23 +91,23 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
       "ON CONFLICT(ip) DO UPDATE SET last_round = MAX(last_round, excluded.last_round), dirty = 1");
   if (!ins.ok()) return fail(ins.error());
   if (!host.ok()) return fail(host.error());
-  for (const fleetwire::PortResult& r : batch.results) {
+  for (const wire::PortResult& r : batch.results) {
     ins->Reset();
     ins->Bind(1, round).Bind(2, probe_id).Bind(3, int64_t{r.ip}).Bind(4, int64_t{r.port});
     ins->Bind(5, int64_t{static_cast<uint8_t>(r.state)}).Bind(6, r.service);
     ins->BindBlob(7, r.banner.data(), r.banner.size());
-    if (r.tls_subject.empty())
+    if (!r.tls || r.tls->subject.empty())
       ins->BindNull(8);
     else
-      ins->Bind(8, r.tls_subject);
-    if (r.tls_issuer.empty())
+      ins->Bind(8, r.tls->subject);
+    if (!r.tls || r.tls->issuer.empty())
       ins->BindNull(9);
     else
-      ins->Bind(9, r.tls_issuer);
+      ins->Bind(9, r.tls->issuer);
     ins->Bind(10, int64_t{r.connect_us}).Bind(11, now);
     if (Status s = ins->Run(); !s.ok()) return fail(s.error());
     out.new_results += static_cast<uint64_t>(sqlite3_changes(db.handle()));
-    if (r.state == fleetwire::PortState::kOpen) {
+    if (r.state == wire::PortState::kOpen) {
       host->Reset();
       host->Bind(1, int64_t{r.ip}).Bind(2, round).Bind(3, round);
       if (Status s = host->Run(); !s.ok()) return fail(s.error());
@@ -139,7 +139,7 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
   }
 
   // Counters are cumulative: keep those of the highest seq seen.
-  const fleetwire::Counters& c = batch.counters;
+  const wire::Counters& c = batch.counters;
   const bool newer = seq > counters_seq;
   auto upd = db.Prepare(
       "UPDATE fleet_round_probes SET results = results + ?, acked_seq = ?, done = MAX(done, ?), "

@@ -20,7 +20,7 @@
 #include "common/range_set.h"
 #include "common/signature.h"
 #include "controller/fleet/fleet_store.h"
-#include "probe/agent/fleet_wire.h"
+#include "common/wire/messages.h"
 
 namespace narrowscan::fleet {
 
@@ -51,7 +51,7 @@ class ReportIngest {
   const KnownProbe* Find(const std::string& id);
   IngestOutcome Refuse(const std::string& probe_id, std::string reason);
   // The transactional part; an error means nothing was stored.
-  Result<IngestOutcome> Commit(const std::string& probe_id, const fleetwire::ReportBatch& batch);
+  Result<IngestOutcome> Commit(const std::string& probe_id, const wire::ReportBatch& batch);
 
   FleetStore& store_;
   std::map<std::string, KnownProbe> probes_;

@@ -6,14 +6,15 @@
 #include <nlohmann/json.hpp>
 
 #include "common/port_list.h"
+#include "common/wire/plan_codec.h"
 
 namespace narrowscan::fleet {
 
 namespace {
 
-std::string PackChunks(const std::vector<fleetwire::Bytes>& chunks) {
+std::string PackChunks(const std::vector<wire::Bytes>& chunks) {
   std::string out;
-  for (const fleetwire::Bytes& c : chunks) {
+  for (const wire::Bytes& c : chunks) {
     const auto n = static_cast<uint32_t>(c.size());
     out.append(reinterpret_cast<const char*>(&n), sizeof n);
     out.append(reinterpret_cast<const char*>(c.data()), c.size());
@@ -21,8 +22,8 @@ std::string PackChunks(const std::vector<fleetwire::Bytes>& chunks) {
   return out;
 }
 
-Result<std::vector<fleetwire::Bytes>> UnpackChunks(const std::string& blob) {
-  std::vector<fleetwire::Bytes> out;
+Result<std::vector<wire::Bytes>> UnpackChunks(const std::string& blob) {
+  std::vector<wire::Bytes> out;
   size_t at = 0;
   while (at < blob.size()) {
     uint32_t n = 0;
@@ -88,17 +89,20 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
 
     auto version = fleet.NextCounter("plan_version/" + probe.id);
     if (!version.ok()) return Error{version.error()};
-    fleetwire::Plan wire;
-    wire.probe_id = probe.id;
-    wire.version = static_cast<uint64_t>(*version);
-    wire.round_id = static_cast<uint64_t>(round_id);
-    wire.sweep = plan.sweep.ranges();
-    wire.standard_ports = settings.planner.standard_ports;
-    wire.rate = settings.rate;
-    wire.per24_rate = settings.per24_rate;
+    // The sweep is scanned with profile 0, the standard set; listed hosts are never
+    // in the sweep, so the wire's "scope minus listed hosts" is the sweep itself.
+    wire::Plan wire_plan;
+    wire_plan.probe_id = probe.id;
+    wire_plan.version = static_cast<uint64_t>(*version);
+    wire_plan.round_id = static_cast<uint64_t>(round_id);
+    wire_plan.scope = plan.sweep.ranges();
+    wire_plan.default_profile = 0;
+    wire_plan.standard_ports = settings.planner.standard_ports;
+    wire_plan.rate = settings.rate;
+    wire_plan.per24_rate = settings.per24_rate;
     for (size_t i = 0; i < plan.profiles.size(); ++i)
-      wire.profiles.push_back({plan.profiles[i], plan.hosts_by_profile[i]});
-    auto chunks = fleetwire::EncodePlan(wire, key, settings.max_chunk_bytes);
+      wire_plan.profiles.push_back({plan.profiles[i], plan.hosts_by_profile[i]});
+    auto chunks = wire::EncodePlan(wire_plan, key, settings.max_chunk_bytes);
     if (!chunks.ok()) return Error{chunks.error()};
 
     nlohmann::json summary = {{"probe", probe.id},

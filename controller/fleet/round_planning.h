@@ -17,7 +17,7 @@
 #include "common/signature.h"
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/planner.h"
-#include "probe/agent/fleet_wire.h"
+#include "common/wire/messages.h"
 
 namespace narrowscan::fleet {
 
@@ -32,7 +32,7 @@ struct StoredPlan {
   std::string probe_id;
   int64_t version = 0, round_id = 0;
   std::string summary_json;
-  std::vector<fleetwire::Bytes> chunks;  // signed, ready to publish
+  std::vector<wire::Bytes> chunks;  // signed, ready to publish
 };
 
 // Plans round `round_id` for every registered probe.

@@ -4,7 +4,7 @@
 
 namespace narrowscan {
 
-PlanCheck CheckPlan(const fleetwire::Plan& plan, const std::string& probe_id,
+PlanCheck CheckPlan(const wire::Plan& plan, const std::string& probe_id,
                     uint64_t last_accepted_version) {
   if (plan.probe_id != probe_id)
     return {PlanVerdict::kRefused, fmt::format("plan v{} is bound to probe '{}', not '{}'",
@@ -16,13 +16,18 @@ PlanCheck CheckPlan(const fleetwire::Plan& plan, const std::string& probe_id,
   return {PlanVerdict::kNew, ""};
 }
 
-ClippedPlan ClipPlan(const fleetwire::Plan& plan, const RangeSet& allowed) {
+ClippedPlan ClipPlan(const wire::Plan& plan, const RangeSet& allowed) {
   ClippedPlan out;
-  const RangeSet sweep(plan.sweep);
-  const RangeSet kept = sweep.Intersection(allowed);
-  out.dropped_addresses += sweep.Size() - kept.Size();
-  out.space.AddSegment(kept, plan.standard_ports);
-  for (const fleetwire::PlanProfile& p : plan.profiles) {
+  // A listed host uses its profile's ports instead of the default ones, so it leaves
+  // the default segment: no pair is scanned twice.
+  std::vector<Ipv4Range> listed;
+  for (const wire::PlanProfile& p : plan.profiles)
+    for (Ipv4 ip : p.hosts) listed.push_back({ip, ip});
+  const RangeSet scope = RangeSet(plan.scope).Subtract(RangeSet(std::move(listed)));
+  const RangeSet kept = scope.Intersection(allowed);
+  out.dropped_addresses += scope.Size() - kept.Size();
+  if (!kept.Empty()) out.space.AddSegment(kept, plan.profiles.at(plan.default_profile).ports);
+  for (const wire::PlanProfile& p : plan.profiles) {
     std::vector<Ipv4Range> hosts;
     hosts.reserve(p.hosts.size());
     for (Ipv4 ip : p.hosts) {

@@ -2,8 +2,10 @@
 //
 // CheckPlan() refuses a plan bound to another probe id or whose version is not higher
 // than the last accepted one (equal = the plan already held; the caller resumes it).
-// ClipPlan() keeps only targets inside the probe's local scope and outside every
-// exclusion list, whatever the plan says, and counts what it dropped.
+// ClipPlan() turns the plan into targets (scope addresses with the default profile's
+// ports, listed hosts with their profile's ports instead), keeps only those inside the
+// probe's local scope and outside every exclusion list, whatever the plan says, and
+// counts the addresses it dropped.
 #ifndef NARROWSCAN_PROBE_AGENT_PLAN_SCOPE_H_
 #define NARROWSCAN_PROBE_AGENT_PLAN_SCOPE_H_
 
@@ -13,7 +15,7 @@
 
 #include "common/range_set.h"
 #include "common/result.h"
-#include "probe/agent/fleet_wire.h"
+#include "common/wire/messages.h"
 #include "probe/engine/target_space.h"
 
 namespace narrowscan {
@@ -23,7 +25,7 @@ struct PlanCheck {
   PlanVerdict verdict;
   std::string reason;  // kRefused: why
 };
-PlanCheck CheckPlan(const fleetwire::Plan& plan, const std::string& probe_id,
+PlanCheck CheckPlan(const wire::Plan& plan, const std::string& probe_id,
                     uint64_t last_accepted_version);
 
 struct ClippedPlan {
@@ -31,7 +33,8 @@ struct ClippedPlan {
   uint64_t dropped_addresses = 0;  // planned addresses outside scope or excluded
 };
 // `allowed` = local scope − (local exclusions ∪ the controller's exclusions).
-ClippedPlan ClipPlan(const fleetwire::Plan& plan, const RangeSet& allowed);
+// REQUIRES: the plan passed wire::ValidatePlan (every decoded, assembled plan has).
+ClippedPlan ClipPlan(const wire::Plan& plan, const RangeSet& allowed);
 
 }  // namespace narrowscan
 

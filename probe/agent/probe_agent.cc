@@ -9,17 +9,23 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "probe/agent/fleet_wire.h"
+#include "common/wire/ack_codec.h"
+#include "common/wire/exclusions_codec.h"
+#include "common/wire/plan_codec.h"
+#include "common/wire/report_codec.h"
+#include "common/wire/status_codec.h"
 #include "probe/agent/plan_scope.h"
+#include "probe/agent/wire_result.h"
 #include "probe/engine/scan_engine.h"
 
 namespace narrowscan {
 
 namespace fs = std::filesystem;
-using fleetwire::Bytes;
+using wire::Bytes;
 
 namespace {
 
@@ -62,7 +68,7 @@ struct Checkpoint {
   uint64_t exclusions_version = 0;  // highest accepted exclusion list version
   uint64_t round = 0, round_plan_version = 0, position = 0, next_seq = 1;
   bool done_sent = true;         // nothing to resume
-  fleetwire::Counters counters;  // of the round, up to `position`
+  wire::Counters counters;  // of the round, up to `position`
   uint64_t refused_plans = 0;
 };
 
@@ -112,6 +118,7 @@ class ProbeAgent::Impl {
 
   Status Run(const std::atomic<bool>& stop) {
     if (Status s = LoadState(); !s.ok()) return s;
+    assembler_.emplace(config_.id, state_.plan_version);
     const std::string p = config_.mqtt.prefix + "probe/" + config_.id + "/";
     link_.Subscribe({p + "plan/#", p + "ack", config_.mqtt.prefix + "control/exclusions"});
     auto guard = asio::make_work_guard(io_);
@@ -166,7 +173,7 @@ class ProbeAgent::Impl {
     if (fs::exists(ExclusionsPath())) {
       auto bytes = ReadFile(ExclusionsPath());
       if (bytes.ok()) {
-        auto list = fleetwire::DecodeExclusions(AsBytes(*bytes), controller_key_);
+        auto list = wire::DecodeExclusions(AsBytes(*bytes), controller_key_);
         if (list.ok()) SetRemoteExclusions(*list);
       }
     }
@@ -175,7 +182,7 @@ class ProbeAgent::Impl {
 
   RangeSet AllExclusions() const { return config_.local_exclusions.Union(remote_exclusions_); }
 
-  void SetRemoteExclusions(const fleetwire::ExclusionList& list) {
+  void SetRemoteExclusions(const wire::ExclusionList& list) {
     std::vector<Ipv4Range> ranges;
     for (const auto& e : list.entries) ranges.push_back(e.range);
     remote_exclusions_ = RangeSet(std::move(ranges));
@@ -190,7 +197,7 @@ class ProbeAgent::Impl {
       if (m.payload.empty()) return;  // a cleared retained chunk
       OnPlanChunk(m.payload);
     } else if (m.topic == Topic("ack")) {
-      auto ack = fleetwire::DecodeAck(AsBytes(m.payload));
+      auto ack = wire::DecodeAck(AsBytes(m.payload));
       if (!ack.ok() || ack->probe_id != config_.id) return;
       const size_t n = spool_.Ack(ack->round_id, ack->highest_seq);
       if (n > 0)
@@ -200,7 +207,7 @@ class ProbeAgent::Impl {
                    : std::next(it);
     } else if (m.topic == config_.mqtt.prefix + "control/exclusions") {
       if (m.payload.empty()) return;
-      auto list = fleetwire::DecodeExclusions(AsBytes(m.payload), controller_key_);
+      auto list = wire::DecodeExclusions(AsBytes(m.payload), controller_key_);
       if (!list.ok()) {
         Log("refused exclusion list: " + list.error());
         return;
@@ -224,7 +231,7 @@ class ProbeAgent::Impl {
   }
 
   void OnPlanChunk(const std::string& payload) {
-    auto chunk = fleetwire::DecodePlanChunk(AsBytes(payload), controller_key_);
+    auto chunk = wire::DecodePlanChunk(AsBytes(payload), controller_key_);
     if (!chunk.ok()) return RefusePlan(chunk.error());
     if (chunk->part.probe_id != config_.id)
       return RefusePlan(fmt::format("chunk of plan v{} is bound to probe '{}'", chunk->part.version,
@@ -233,12 +240,23 @@ class ProbeAgent::Impl {
       return RefusePlan(fmt::format("plan v{} is older than the accepted v{}", chunk->part.version,
                                     state_.plan_version));
     if (chunk->part.version == state_.plan_version) return;  // the plan we hold
-    if (chunk->part.version != pending_version_) {
-      pending_version_ = chunk->part.version;
+    // A chunk of a plan older than the one being collected is a leftover of a replaced
+    // plan (retained messages race with the new ones): the newer plan supersedes it.
+    if (!pending_chunks_.empty() && chunk->part.version < pending_version_) return;
+    const uint64_t version = chunk->part.version;
+    const uint32_t index = chunk->index;
+    auto added = assembler_->Add(std::move(*chunk));
+    if (!added.ok()) {
+      if (assembler_->missing() == 0) pending_chunks_.clear();  // the assembler holds none
+      return RefusePlan(added.error());
+    }
+    // The bytes of the chunks the assembler holds, to persist the plan once complete.
+    if (version != pending_version_) {
+      pending_version_ = version;
       pending_chunks_.clear();
     }
-    pending_chunks_[chunk->index] = payload;
-    auto whole = assembler_.Add(std::move(*chunk));
+    pending_chunks_[index] = payload;
+    std::optional<wire::Plan>& whole = *added;
     if (!whole) return;
     const PlanCheck check = CheckPlan(*whole, config_.id, state_.plan_version);
     if (check.verdict == PlanVerdict::kRefused) return RefusePlan(check.reason);
@@ -257,14 +275,16 @@ class ProbeAgent::Impl {
 
   void ResumeIfPending() {
     if (state_.done_sent || state_.round_plan_version == 0) return;
-    fleetwire::PlanAssembler assembler;
-    std::optional<fleetwire::Plan> plan;
+    // The saved chunks must rebuild exactly the round's plan (checked below).
+    wire::PlanAssembler assembler(config_.id, state_.round_plan_version - 1);
+    std::optional<wire::Plan> plan;
     for (const auto& e : fs::directory_iterator(PlanDir())) {
       auto bytes = ReadFile(e.path().string());
       if (!bytes.ok()) continue;
-      auto chunk = fleetwire::DecodePlanChunk(AsBytes(*bytes), controller_key_);
+      auto chunk = wire::DecodePlanChunk(AsBytes(*bytes), controller_key_);
       if (!chunk.ok()) continue;
-      if (auto whole = assembler.Add(std::move(*chunk))) plan = std::move(whole);
+      auto whole = assembler.Add(std::move(*chunk));
+      if (whole.ok() && *whole) plan = std::move(*whole);
     }
     if (!plan || plan->version != state_.round_plan_version || plan->probe_id != config_.id) {
       Log("saved plan is missing or does not verify; waiting for the controller's");
@@ -275,7 +295,7 @@ class ProbeAgent::Impl {
     StartPlan(*plan, /*resume=*/true);
   }
 
-  void StartPlan(const fleetwire::Plan& plan, bool resume) {
+  void StartPlan(const wire::Plan& plan, bool resume) {
     if (engine_) {
       engine_->Stop();
       Flush();
@@ -334,22 +354,11 @@ class ProbeAgent::Impl {
 
   void OnResult(ScanResult&& r) {
     if (r.state != PortState::kOpen) return;  // attempts are in the counters
-    fleetwire::PortResult p;
-    p.ip = r.ip;
-    p.port = r.port;
-    p.state = fleetwire::PortState::kOpen;
-    p.service = std::move(r.service);
-    p.banner = std::move(r.banner);
-    if (r.tls) {
-      p.tls_subject = r.tls->subject;
-      p.tls_issuer = r.tls->issuer;
-    }
-    p.connect_us = r.connect_ms * 1000;
-    buffer_.push_back(std::move(p));
+    buffer_.push_back(WireResultOf(std::move(r)));
   }
 
-  fleetwire::Counters CurrentCounters() const {
-    fleetwire::Counters c = base_counters_;
+  wire::Counters CurrentCounters() const {
+    wire::Counters c = base_counters_;
     if (engine_) {
       const ScanCounters& e = engine_->counters();
       c.attempts += e.attempts.load();
@@ -368,10 +377,10 @@ class ProbeAgent::Impl {
     const bool final = finished_ && !stopping_;
     if (buffer_.empty() && !final) return;
     const uint64_t position = engine_ ? engine_->CheckpointPosition() : state_.position;
-    const fleetwire::Counters counters = CurrentCounters();
+    const wire::Counters counters = CurrentCounters();
     size_t at = 0;
     do {
-      fleetwire::ReportBatch b;
+      wire::ReportBatch b;
       b.probe_id = config_.id;
       b.round_id = state_.round;
       b.seq = state_.next_seq;
@@ -383,7 +392,7 @@ class ProbeAgent::Impl {
       at += n;
       b.counters = counters;
       b.done = final && at == buffer_.size();
-      auto bytes = fleetwire::EncodeReport(b, key_);
+      auto bytes = wire::EncodeReport(b, key_);
       if (!bytes.ok()) {
         Log("cannot sign a report batch: " + bytes.error());
         return;
@@ -428,27 +437,32 @@ class ProbeAgent::Impl {
 
   void PublishStatus() {
     if (!link_.Connected()) return;
-    fleetwire::ProbeStatus s;
+    wire::ProbeStatus s;
     s.probe_id = config_.id;
-    s.software = "narrowscan-probe " NARROWSCAN_AGENT_VERSION;
-    s.state = state_.done_sent ? "idle" : (paused_ ? "paused-spool-full" : "scanning");
+    s.software_version = "narrowscan-probe " NARROWSCAN_AGENT_VERSION;
+    s.state = state_.done_sent ? wire::ProbeState::kIdle
+                               : (paused_ ? wire::ProbeState::kPausedSpoolFull
+                                          : wire::ProbeState::kScanning);
     s.round_id = state_.round;
-    s.total = total_pairs_;
+    s.progress_total = total_pairs_;
     if (engine_) {
       const ScanCounters& e = engine_->counters();
-      s.done = std::min<uint64_t>(total_pairs_, state_.position + e.done.load());
-      s.rate = e.Read().AttemptRate();
+      s.progress_done = std::min<uint64_t>(total_pairs_, state_.position + e.done.load());
+      // Two attempts a few ns apart can measure above the wire's bound.
+      s.rate = std::min(e.Read().AttemptRate(), wire::kMaxRate);
     } else if (state_.done_sent) {
-      s.done = total_pairs_;
+      s.progress_done = total_pairs_;
     }
     s.spool_depth = spool_.Depth();
     s.counters = CurrentCounters();
     s.refused_plans = state_.refused_plans;
     s.plan_version = state_.plan_version;
-    s.timestamp = std::chrono::duration_cast<std::chrono::seconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-    (void)link_.Publish(Topic("status"), AsString(fleetwire::EncodeStatus(s)), true);
+    s.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto bytes = wire::EncodeStatus(s);
+    if (!bytes.ok()) return Log("cannot encode the status: " + bytes.error());
+    (void)link_.Publish(Topic("status"), AsString(*bytes), true);
   }
 
   void Tick() {
@@ -485,13 +499,13 @@ class ProbeAgent::Impl {
 
   Checkpoint state_;
   RangeSet remote_exclusions_;
-  fleetwire::PlanAssembler assembler_;
+  std::optional<wire::PlanAssembler> assembler_;  // bound to the id and plan once loaded
   uint64_t pending_version_ = 0;
   std::map<uint32_t, std::string> pending_chunks_;
   std::unique_ptr<ScanEngine> engine_;
   std::vector<std::unique_ptr<ScanEngine>> engines_;
-  std::vector<fleetwire::PortResult> buffer_;
-  fleetwire::Counters base_counters_;
+  std::vector<wire::PortResult> buffer_;
+  wire::Counters base_counters_;
   uint64_t total_pairs_ = 0, generation_ = 0;
   bool finished_ = false, paused_ = false, stopping_ = false;
   std::map<std::pair<uint64_t, uint64_t>, int64_t> sent_;  // (round, seq) -> last publish

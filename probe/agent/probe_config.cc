@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common/exclusion_list.h"
+#include "common/wire/field_rules.h"
 
 namespace narrowscan {
 
@@ -28,6 +29,8 @@ Result<ProbeConfig> LoadProbeConfig(const std::string& path) {
   ProbeConfig c;
   c.id = t["id"].value_or(std::string());
   if (c.id.empty()) return Error{fmt::format("{}: 'id' is required", path)};
+  if (Status s = wire::CheckProbeId(c.id); !s.ok())
+    return Error{fmt::format("{}: 'id' is an MQTT topic level: {}", path, s.error())};
   c.key_file = Resolve(base, t["key"].value_or(std::string()));
   c.controller_pubkey_file = Resolve(base, t["controller_pubkey"].value_or(std::string()));
   if (c.key_file.empty() || c.controller_pubkey_file.empty())

@@ -11,7 +11,7 @@
 
 #include "common/signature.h"
 #include "controller/store/store.h"
-#include "probe/agent/fleet_wire.h"
+#include "common/wire/plan_codec.h"
 #include "tests/fleet/fleet_cluster.h"
 
 namespace narrowscan::fleettest {
@@ -155,8 +155,8 @@ TEST(FleetEndToEnd, ForeignPlansAreRefusedAndOutOfScopeTargetsNeverContacted) {
   std::this_thread::sleep_for(std::chrono::seconds(1));
   SigningKey controller = std::move(SigningKey::LoadFile(c.ControllerKey()).value());
   SigningKey stranger = std::move(SigningKey::Generate().value());
-  auto publish = [&](const fleetwire::Plan& plan, const SigningKey& key, size_t cut = 0) {
-    auto chunks = fleetwire::EncodePlan(plan, key, 1 << 20);
+  auto publish = [&](const wire::Plan& plan, const SigningKey& key, size_t cut = 0) {
+    auto chunks = wire::EncodePlan(plan, key, 1 << 20);
     ASSERT_TRUE(chunks.ok());
     std::string bytes(chunks->front().begin(), chunks->front().end());
     if (cut) bytes.resize(bytes.size() - cut);
@@ -165,23 +165,24 @@ TEST(FleetEndToEnd, ForeignPlansAreRefusedAndOutOfScopeTargetsNeverContacted) {
     ASSERT_TRUE(c.PublishAsController("narrowscan/probe/p1/plan/0", file, true));
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
   };
-  fleetwire::Plan plan;
+  wire::Plan plan;
   plan.probe_id = "p1";
   plan.round_id = 1;
   plan.version = 10;
   plan.rate = 2000;
   plan.standard_ports = {21, 22, 23, 80, 443, 554, 8080};
   // The whole testbed, though p1's local scope is only its first /23.
-  plan.sweep = {{c.base(), c.base() + 1023}};
+  plan.scope = {{c.base(), c.base() + 1023}};
+  plan.default_profile = 0;
   plan.profiles.push_back({plan.standard_ports, {}});
 
-  fleetwire::Plan other_probe = plan;
+  wire::Plan other_probe = plan;
   other_probe.probe_id = "p2";
   publish(other_probe, controller);  // bound to another probe
   publish(plan, stranger);           // signed by another key
   publish(plan, controller, 40);     // truncated
   publish(plan, controller);         // valid: accepted, clipped to the local scope
-  fleetwire::Plan older = plan;
+  wire::Plan older = plan;
   older.version = 9;
   publish(older, controller);  // older than the accepted one
   std::this_thread::sleep_for(std::chrono::seconds(3));

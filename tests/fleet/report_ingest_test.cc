@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "common/wire/report_codec.h"
 #include "controller/fleet/fleet_store.h"
 
 namespace narrowscan::fleet {
@@ -33,18 +34,18 @@ class ReportIngestTest : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
-  fleetwire::Bytes Batch(uint64_t seq, std::vector<Ipv4> ips, bool done = false,
+  wire::Bytes Batch(uint64_t seq, std::vector<Ipv4> ips, bool done = false,
                          const SigningKey* key = nullptr, const std::string& id = "p1") {
-    fleetwire::ReportBatch b;
+    wire::ReportBatch b;
     b.probe_id = id;
     b.round_id = static_cast<uint64_t>(round_);
     b.seq = seq;
     b.done = done;
     for (Ipv4 ip : ips)
-      b.results.push_back(
-          {ip, 80, fleetwire::PortState::kOpen, "http", "HTTP/1.1 200 OK\r\n", "", "", 10});
+      b.results.push_back({.ip = ip, .port = 80, .state = wire::PortState::kOpen, .service = "http",
+                           .banner = "HTTP/1.1 200 OK\r\n", .connect_us = 10});
     b.counters.attempts = seq * 100;
-    return std::move(fleetwire::EncodeReport(b, key ? *key : *key_).value());
+    return std::move(wire::EncodeReport(b, key ? *key : *key_).value());
   }
   int64_t Rows(const std::string& table) {
     auto st = store_->store().Prepare("SELECT COUNT(*) FROM " + table);
@@ -100,7 +101,7 @@ TEST_F(ReportIngestTest, ForgedBatchesAreRefusedAndStoreNothing) {
             IngestOutcome::kRefused);  // names another probe
   EXPECT_EQ(ingest.Ingest("p9", Batch(1, {0x7F140001})).kind, IngestOutcome::kRefused);  // unknown
   auto good = Batch(1, {0x7F140001});
-  fleetwire::Bytes cut(good.begin(), good.begin() + good.size() - 10);
+  wire::Bytes cut(good.begin(), good.begin() + good.size() - 10);
   EXPECT_EQ(ingest.Ingest("p1", cut).kind, IngestOutcome::kRefused);  // truncated
   EXPECT_EQ(Rows("fleet_results"), 0);
   EXPECT_EQ(Rows("fleet_batches"), 0);

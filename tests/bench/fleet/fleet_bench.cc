@@ -20,12 +20,13 @@
 #include <fstream>
 #include <thread>
 
+#include "common/wire/ack_codec.h"
+#include "common/wire/report_codec.h"
 #include "controller/estimation/commands/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/estimator.h"
 #include "controller/fleet/fleet_service.h"
 #include "controller/fleet/host_update.h"
-#include "probe/agent/fleet_wire.h"
 #include "probe/agent/mqtt_link.h"
 
 using namespace narrowscan;
@@ -161,21 +162,21 @@ int main(int argc, char** argv) {
       std::map<uint64_t, std::string> unacked;
       auto drain = [&](std::chrono::milliseconds wait) {
         while (auto m = l.Receive(wait)) {
-          auto ack = fleetwire::DecodeAck(
+          auto ack = wire::DecodeAck(
               {reinterpret_cast<const uint8_t*>(m->payload.data()), m->payload.size()});
           if (ack.ok() && ack->highest_seq > acked) acked = ack->highest_seq;
           wait = std::chrono::milliseconds(0);
         }
       };
       for (uint64_t h = first; h < last;) {
-        fleetwire::ReportBatch b;
+        wire::ReportBatch b;
         b.probe_id = id;
         b.round_id = static_cast<uint64_t>(round);
         b.seq = ++seq;
         for (; h < last && b.results.size() < o.batch; ++h) {
-          fleetwire::PortResult r;
+          wire::PortResult r;
           r.ip = static_cast<Ipv4>(base + h);
-          r.state = fleetwire::PortState::kOpen;
+          r.state = wire::PortState::kOpen;
           if (h < o.banners) {
             const auto& [port, banner] = pool[h % pool.size()];
             r.port = port;
@@ -187,7 +188,7 @@ int main(int argc, char** argv) {
         }
         b.counters.attempts = h - first;
         b.done = h >= last;
-        auto bytes = fleetwire::EncodeReport(b, keys[p]);
+        auto bytes = wire::EncodeReport(b, keys[p]);
         if (!bytes.ok()) Die(bytes.error());
         unacked[b.seq] = std::string(bytes->begin(), bytes->end());
         while (!l.Publish("narrowscan/probe/" + id + "/report", unacked[b.seq], false).ok())
