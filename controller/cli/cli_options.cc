@@ -11,7 +11,9 @@ std::string DefaultStorePath() {
 
 void AddStoreOption(CLI::App* command, std::string* path) {
   *path = DefaultStorePath();
-  command->add_option("--store", *path, "SQLite store (default: $NARROWSCAN_STORE, else ./narrowscan.db)")
+  command
+      ->add_option("--store", *path,
+                   "SQLite store (default: $NARROWSCAN_STORE, else ./narrowscan.db)")
       ->capture_default_str();
 }
 

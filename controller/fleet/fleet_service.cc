@@ -6,10 +6,10 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "controller/fleet/host_update.h"
 #include "common/wire/ack_codec.h"
 #include "common/wire/exclusions_codec.h"
 #include "common/wire/status_codec.h"
+#include "controller/fleet/host_update.h"
 #include "controller/fleet/round_planning.h"
 
 namespace narrowscan::fleet {

@@ -19,8 +19,8 @@
 
 #include "common/range_set.h"
 #include "common/signature.h"
-#include "controller/fleet/fleet_store.h"
 #include "common/wire/messages.h"
+#include "controller/fleet/fleet_store.h"
 
 namespace narrowscan::fleet {
 

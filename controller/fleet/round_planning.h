@@ -15,9 +15,9 @@
 
 #include "common/result.h"
 #include "common/signature.h"
+#include "common/wire/messages.h"
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/planner.h"
-#include "common/wire/messages.h"
 
 namespace narrowscan::fleet {
 

@@ -53,9 +53,8 @@ RoundEvaluationInput ReadStore(Store& store, int64_t round) {
              "SUM(planned_discovery), SUM(standard_equivalent), SUM(bytes_sent) "
              "FROM fleet_round_probes GROUP BY round_id ORDER BY round_id",
              [&](Statement& s) {
-               in.rounds.push_back({s.ColumnInt(0), s.ColumnInt(1), s.ColumnInt(2),
-                                    s.ColumnInt(3), s.ColumnInt(4), s.ColumnInt(5),
-                                    s.ColumnInt(6)});
+               in.rounds.push_back({s.ColumnInt(0), s.ColumnInt(1), s.ColumnInt(2), s.ColumnInt(3),
+                                    s.ColumnInt(4), s.ColumnInt(5), s.ColumnInt(6)});
              });
   ForEachRow(store,
              "SELECT e.ip, e.vendor, e.type, e.product, e.model, e.level FROM fleet_estimates e "
@@ -161,23 +160,24 @@ void RunEvaluate(EvaluateOptions& o) {
 
   if (!o.output.empty()) {
     std::ofstream out(o.output, std::ios::trunc);
-    if (!out || !(out << j.dump(2) << '\n')) throw CommandExit{kExitFailed, o.output + ": cannot write"};
+    if (!out || !(out << j.dump(2) << '\n'))
+      throw CommandExit{kExitFailed, o.output + ": cannot write"};
   }
   if (!o.html.empty()) {
     HtmlReport page("narrowscan report");
     page.Heading("Summary");
-    page.KeyValues({{"reduction (1 − last round / first round attempts)", Pct(ev.reduction)},
-                    {"coverage of true open ports on estimated hosts",
-                     fmt::format("{} ({} of {})", Pct(ev.coverage), ev.covered_ports,
-                                 ev.coverage_ports)},
-                    {"precision", Pct(ev.precision)},
-                    {"recall", Pct(ev.recall)},
-                    {"hosts estimated", std::to_string(ev.estimated)},
-                    {"identifiable hosts (truth)", std::to_string(ev.identifiable)}});
+    page.KeyValues(
+        {{"reduction (1 − last round / first round attempts)", Pct(ev.reduction)},
+         {"coverage of true open ports on estimated hosts",
+          fmt::format("{} ({} of {})", Pct(ev.coverage), ev.covered_ports, ev.coverage_ports)},
+         {"precision", Pct(ev.precision)},
+         {"recall", Pct(ev.recall)},
+         {"hosts estimated", std::to_string(ev.estimated)},
+         {"identifiable hosts (truth)", std::to_string(ev.identifiable)}});
     page.Heading("Traffic per round");
-    std::vector<std::vector<std::string>> traffic = {
-        {"round", "attempts", "narrowed", "standard", "discovery", "standard-set equivalent",
-         "bytes sent"}};
+    std::vector<std::vector<std::string>> traffic = {{"round", "attempts", "narrowed", "standard",
+                                                      "discovery", "standard-set equivalent",
+                                                      "bytes sent"}};
     for (const RoundTraffic& r : ev.rounds)
       traffic.push_back({std::to_string(r.round), std::to_string(r.attempts),
                          std::to_string(r.narrowed), std::to_string(r.standard),
@@ -205,7 +205,8 @@ void RunEvaluate(EvaluateOptions& o) {
       }
     }
     std::ofstream html(o.html, std::ios::trunc);
-    if (!html || !(html << page.Render())) throw CommandExit{kExitFailed, o.html + ": cannot write"};
+    if (!html || !(html << page.Render()))
+      throw CommandExit{kExitFailed, o.html + ": cannot write"};
   }
   if (o.json) {
     std::cout << j.dump(2) << '\n';
@@ -213,9 +214,9 @@ void RunEvaluate(EvaluateOptions& o) {
     std::cout << fmt::format(
         "rounds {}; reduction {}; coverage {} ({} of {} ports); precision {}; recall {} "
         "({} estimated, {} identifiable, {} correct, {} false positives)\n",
-        ev.rounds.size(), Pct(ev.reduction), Pct(ev.coverage), ev.covered_ports,
-        ev.coverage_ports, Pct(ev.precision), Pct(ev.recall), ev.estimated, ev.identifiable,
-        ev.correct, ev.false_positives);
+        ev.rounds.size(), Pct(ev.reduction), Pct(ev.coverage), ev.covered_ports, ev.coverage_ports,
+        Pct(ev.precision), Pct(ev.recall), ev.estimated, ev.identifiable, ev.correct,
+        ev.false_positives);
   }
 }
 
@@ -224,8 +225,9 @@ void RunEvaluate(EvaluateOptions& o) {
 void RegisterEvaluateCommand(CLI::App* app) {
   auto o = std::make_shared<EvaluateOptions>();
   CLI::App* cmd = app->add_subcommand(
-      "evaluate", "Traffic, reduction, coverage, precision and recall of the fleet's rounds "
-                  "against a ground truth (report.json / report.html)");
+      "evaluate",
+      "Traffic, reduction, coverage, precision and recall of the fleet's rounds "
+      "against a ground truth (report.json / report.html)");
   cmd->add_option("--truth", o->truth, "Ground truth JSONL (ip, label, open_ports, noise)")
       ->required();
   AddStoreOption(cmd, &o->store);

@@ -20,7 +20,7 @@ namespace narrowscan {
 
 struct TruthRecord {
   std::string ip;
-  TruthHost host;            // label unset for noise / unidentifiable hosts
+  TruthHost host;  // label unset for noise / unidentifiable hosts
   std::vector<uint16_t> open_ports;
 };
 

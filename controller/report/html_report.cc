@@ -9,12 +9,23 @@ std::string EscapeHtml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -35,7 +46,8 @@ void HtmlReport::KeyValues(const std::vector<std::pair<std::string, std::string>
   body_ += "</table>\n";
 }
 
-void HtmlReport::Table(std::string_view caption, const std::vector<std::vector<std::string>>& rows) {
+void HtmlReport::Table(std::string_view caption,
+                       const std::vector<std::vector<std::string>>& rows) {
   body_ += fmt::format("<table>\n<caption>{}</caption>\n", EscapeHtml(caption));
   for (size_t r = 0; r < rows.size(); ++r) {
     body_ += "<tr>";
@@ -49,7 +61,8 @@ void HtmlReport::Table(std::string_view caption, const std::vector<std::vector<s
 }
 
 void HtmlReport::Svg(std::string_view caption, std::string_view svg) {
-  body_ += fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, EscapeHtml(caption));
+  body_ +=
+      fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, EscapeHtml(caption));
 }
 
 std::string HtmlReport::Render() const {

@@ -23,7 +23,7 @@ namespace narrowscan {
 
 struct RoundTraffic {
   int64_t round = 0;
-  int64_t attempts = 0;  // connection attempts the probes reported
+  int64_t attempts = 0;                               // connection attempts the probes reported
   int64_t narrowed = 0, standard = 0, discovery = 0;  // planned (ip, port) pairs by kind
   int64_t standard_equivalent = 0;  // pairs a standard-set plan would have scanned
   int64_t bytes_sent = 0;
@@ -35,8 +35,8 @@ struct HostEstimate {
 };
 
 struct RoundEvaluationInput {
-  std::vector<RoundTraffic> rounds;                          // ascending by round
-  std::unordered_map<std::string, HostEstimate> estimates;  // ip → best match
+  std::vector<RoundTraffic> rounds;                                // ascending by round
+  std::unordered_map<std::string, HostEstimate> estimates;         // ip → best match
   std::unordered_map<std::string, std::set<uint16_t>> found_open;  // ip → evaluated round
   const GroundTruth* truth = nullptr;
 };

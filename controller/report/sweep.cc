@@ -65,8 +65,8 @@ const Candidate* BestCandidate(const std::vector<Candidate>& candidates, double 
 std::vector<double> SweepGrid::thresholds() const { return Steps(th_from, th_to, th_step); }
 std::vector<double> SweepGrid::alphas() const { return Steps(alpha_from, alpha_to, alpha_step); }
 
-SweepCell Evaluate(const std::vector<ScoredHost>& hosts,
-                   const std::vector<const TruthHost*>& truth, double threshold, double alpha) {
+SweepCell Evaluate(const std::vector<ScoredHost>& hosts, const std::vector<const TruthHost*>& truth,
+                   double threshold, double alpha) {
   SweepCell cell;
   cell.threshold = threshold;
   cell.alpha = alpha;

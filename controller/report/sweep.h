@@ -64,14 +64,16 @@ struct SweepGrid {
 
 struct SweepCell {
   double threshold = 0, alpha = 0;
-  size_t hosts = 0;           // scored hosts that have a truth line
-  size_t estimated = 0;       // hosts with a match (paper Fig. 3)
-  size_t identifiable = 0;    // truth says a device can be told
+  size_t hosts = 0;         // scored hosts that have a truth line
+  size_t estimated = 0;     // hosts with a match (paper Fig. 3)
+  size_t identifiable = 0;  // truth says a device can be told
   size_t non_identifiable = 0;
   size_t false_positives = 0;
   size_t false_negatives = 0;
-  size_t correct = 0;         // estimated, identifiable and SameDevice
-  double fp_rate() const { return non_identifiable ? double(false_positives) / non_identifiable : 0; }
+  size_t correct = 0;  // estimated, identifiable and SameDevice
+  double fp_rate() const {
+    return non_identifiable ? double(false_positives) / non_identifiable : 0;
+  }
   double fn_rate() const { return identifiable ? double(false_negatives) / identifiable : 0; }
   double precision() const { return estimated ? double(correct) / estimated : 0; }
   double recall() const { return identifiable ? double(correct) / identifiable : 0; }
@@ -83,8 +85,8 @@ std::vector<SweepCell> Sweep(const std::vector<ScoredHost>& hosts,
                              const std::vector<const TruthHost*>& truth, const SweepGrid& grid);
 
 // One cell, for a report at fixed parameters.
-SweepCell Evaluate(const std::vector<ScoredHost>& hosts,
-                   const std::vector<const TruthHost*>& truth, double threshold, double alpha);
+SweepCell Evaluate(const std::vector<ScoredHost>& hosts, const std::vector<const TruthHost*>& truth,
+                   double threshold, double alpha);
 
 }  // namespace narrowscan
 

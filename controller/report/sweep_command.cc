@@ -62,7 +62,8 @@ void RunSweep(SweepOptions& o) {
   if (o.grid.th_step <= 0 || o.grid.alpha_step <= 0 || o.grid.th_from > o.grid.th_to ||
       o.grid.alpha_from > o.grid.alpha_to || o.grid.th_from < 0 || o.grid.th_to > 1 ||
       o.grid.alpha_from < 0 || o.grid.alpha_to > 1)
-    throw CommandExit{kExitBadInput, "sweep: ranges must lie in [0, 1] with from <= to and step > 0"};
+    throw CommandExit{kExitBadInput,
+                      "sweep: ranges must lie in [0, 1] with from <= to and step > 0"};
   auto truth = LoadGroundTruth(o.truth);
   if (!truth.ok()) throw CommandExit{kExitBadInput, truth.error()};
 
@@ -128,7 +129,8 @@ void RunSweep(SweepOptions& o) {
                       Pct(c.precision()), Pct(c.recall())});
     page.Table("Sweep", rows);
     std::ofstream html(o.html, std::ios::trunc);
-    if (!html || !(html << page.Render())) throw CommandExit{kExitFailed, o.html + ": cannot write"};
+    if (!html || !(html << page.Render()))
+      throw CommandExit{kExitFailed, o.html + ": cannot write"};
   }
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -165,7 +167,8 @@ void RegisterSweepCommand(CLI::App* app) {
   cmd->add_option("--truth", o->truth, "Ground truth JSONL (ip, label, open_ports, noise)")
       ->required();
   cmd->add_option("--db", o->db, "Device DB file or folder, repeatable; 'default' = shipped DB");
-  cmd->add_option("--input", o->input, "Hosts JSONL (design §7), '-' for stdin; default: the store");
+  cmd->add_option("--input", o->input,
+                  "Hosts JSONL (design §7), '-' for stdin; default: the store");
   AddStoreOption(cmd, &o->store);
   cmd->add_option("--round", o->round, "Round to read from the store (0 = latest)")
       ->capture_default_str();

@@ -12,8 +12,8 @@ Error SqlError(sqlite3* db, std::string_view what) {
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -24,7 +24,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   // journal_mode returns a row, so it goes through Exec's callback-less path fine.
   Status s = store->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-      "CREATE TABLE IF NOT EXISTS schema_versions(module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+      "CREATE TABLE IF NOT EXISTS schema_versions(module TEXT PRIMARY KEY, version INTEGER NOT "
+      "NULL)");
   if (!s.ok()) return Error{fmt::format("cannot open store '{}': {}", path, s.error())};
   return store;
 }
@@ -44,7 +45,8 @@ Status Store::Exec(std::string_view sql) {
 
 Result<Statement> Store::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK)
     return Error{fmt::format("{} (in: {:.200})", sqlite3_errmsg(db_), sql)};
   return Statement(db_, stmt);
 }
@@ -63,8 +65,9 @@ Status Store::Migrate(std::string_view module, const std::vector<std::string_vie
     if (!tx.status().ok()) return tx.status();
     if (Status s = Exec(steps[v]); !s.ok())
       return Error{fmt::format("migration {} step {} failed: {}", module, v + 1, s.error())};
-    auto up = Prepare("INSERT INTO schema_versions(module, version) VALUES(?, ?) "
-                      "ON CONFLICT(module) DO UPDATE SET version = excluded.version");
+    auto up = Prepare(
+        "INSERT INTO schema_versions(module, version) VALUES(?, ?) "
+        "ON CONFLICT(module) DO UPDATE SET version = excluded.version");
     if (!up.ok()) return Error{up.error()};
     up->Bind(1, module).Bind(2, int64_t{v + 1});
     if (Status s = up->Run(); !s.ok()) return s;
@@ -145,7 +148,8 @@ int64_t Statement::ColumnInt(int c) const { return sqlite3_column_int64(stmt_, c
 double Statement::ColumnDouble(int c) const { return sqlite3_column_double(stmt_, c); }
 std::string Statement::ColumnText(int c) const {
   auto* p = sqlite3_column_text(stmt_, c);
-  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, c)) : std::string();
+  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, c))
+           : std::string();
 }
 std::string Statement::ColumnBlob(int c) const {
   auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, c));

@@ -41,7 +41,7 @@ class Store {
   Status Migrate(std::string_view module, const std::vector<std::string_view>& steps);
   int SchemaVersion(std::string_view module);
 
-  Status Begin();   // BEGIN IMMEDIATE: writers take the lock up front
+  Status Begin();  // BEGIN IMMEDIATE: writers take the lock up front
   Status Commit();
   Status Rollback();
 

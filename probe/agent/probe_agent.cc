@@ -9,8 +9,8 @@
 #include <fstream>
 #include <future>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "common/wire/ack_codec.h"
@@ -67,7 +67,7 @@ struct Checkpoint {
   uint64_t plan_version = 0;        // highest accepted plan version
   uint64_t exclusions_version = 0;  // highest accepted exclusion list version
   uint64_t round = 0, round_plan_version = 0, position = 0, next_seq = 1;
-  bool done_sent = true;         // nothing to resume
+  bool done_sent = true;    // nothing to resume
   wire::Counters counters;  // of the round, up to `position`
   uint64_t refused_plans = 0;
 };
@@ -440,9 +440,9 @@ class ProbeAgent::Impl {
     wire::ProbeStatus s;
     s.probe_id = config_.id;
     s.software_version = "narrowscan-probe " NARROWSCAN_AGENT_VERSION;
-    s.state = state_.done_sent ? wire::ProbeState::kIdle
-                               : (paused_ ? wire::ProbeState::kPausedSpoolFull
-                                          : wire::ProbeState::kScanning);
+    s.state = state_.done_sent
+                  ? wire::ProbeState::kIdle
+                  : (paused_ ? wire::ProbeState::kPausedSpoolFull : wire::ProbeState::kScanning);
     s.round_id = state_.round;
     s.progress_total = total_pairs_;
     if (engine_) {

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "common/signature.h"
-#include "controller/store/store.h"
 #include "common/wire/plan_codec.h"
+#include "controller/store/store.h"
 #include "tests/fleet/fleet_cluster.h"
 
 namespace narrowscan::fleettest {

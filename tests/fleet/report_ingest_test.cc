@@ -35,15 +35,19 @@ class ReportIngestTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   wire::Bytes Batch(uint64_t seq, std::vector<Ipv4> ips, bool done = false,
-                         const SigningKey* key = nullptr, const std::string& id = "p1") {
+                    const SigningKey* key = nullptr, const std::string& id = "p1") {
     wire::ReportBatch b;
     b.probe_id = id;
     b.round_id = static_cast<uint64_t>(round_);
     b.seq = seq;
     b.done = done;
     for (Ipv4 ip : ips)
-      b.results.push_back({.ip = ip, .port = 80, .state = wire::PortState::kOpen, .service = "http",
-                           .banner = "HTTP/1.1 200 OK\r\n", .connect_us = 10});
+      b.results.push_back({.ip = ip,
+                           .port = 80,
+                           .state = wire::PortState::kOpen,
+                           .service = "http",
+                           .banner = "HTTP/1.1 200 OK\r\n",
+                           .connect_us = 10});
     b.counters.attempts = seq * 100;
     return std::move(wire::EncodeReport(b, key ? *key : *key_).value());
   }

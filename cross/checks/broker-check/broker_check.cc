@@ -21,11 +21,17 @@ int main(int argc, char** argv) {
   const std::string uri = argv[1];
   const std::string topic = argv[2];
   try {
-    mqtt::async_client client(uri, "narrowscan-broker-check", mqtt::create_options(MQTTVERSION_3_1_1));
-    auto options = mqtt::connect_options_builder().clean_session(true).connect_timeout(std::chrono::seconds(10));
+    mqtt::async_client client(uri, "narrowscan-broker-check",
+                              mqtt::create_options(MQTTVERSION_3_1_1));
+    auto options = mqtt::connect_options_builder().clean_session(true).connect_timeout(
+        std::chrono::seconds(10));
     if (argc == 4) {
       // The broker's certificate must chain to CA_FILE and name the host of URI.
-      options.ssl(mqtt::ssl_options_builder().trust_store(argv[3]).enable_server_cert_auth(true).verify(true).finalize());
+      options.ssl(mqtt::ssl_options_builder()
+                      .trust_store(argv[3])
+                      .enable_server_cert_auth(true)
+                      .verify(true)
+                      .finalize());
     }
     client.connect(options.finalize())->wait();
     client.publish(topic, std::string("reached ") + uri, 1, false)->wait();

@@ -1,8 +1,8 @@
 // Server bytes into the banner grabbers: whatever a device sends, a grabber stays
 // within its bound and never reads outside the data (telnet negotiation, coded FTP/SMTP
 // replies, HTTP headers with Content-Length, RTSP). The first byte picks the port.
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
