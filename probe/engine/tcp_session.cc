@@ -160,25 +160,12 @@ void TcpSession::OnTimer() {
   }
 }
 
-void TcpSession::WaitReadable() {
-  const uint32_t generation = ++wait_generation_;
-  socket_.async_wait(asio::socket_base::wait_read, [self = shared_from_this(),
-                                                    generation](const std::error_code& ec) {
-    if (ec || generation != self->wait_generation_ || self->phase_ == Phase::kDone) {
-      return;
-    }
-    if (self->phase_ == Phase::kTlsHandshake) {
-      self->ContinueHandshake();
-    } else {
-      self->ReadAvailable();
-    }
-  });
-}
+void TcpSession::WaitReadable() { Wait(asio::socket_base::wait_read); }
+void TcpSession::WaitWritable() { Wait(asio::socket_base::wait_write); }
 
-void TcpSession::WaitWritable() {
+void TcpSession::Wait(asio::socket_base::wait_type what) {
   const uint32_t generation = ++wait_generation_;
-  socket_.async_wait(asio::socket_base::wait_write, [self = shared_from_this(),
-                                                     generation](const std::error_code& ec) {
+  socket_.async_wait(what, [self = shared_from_this(), generation](const std::error_code& ec) {
     if (ec || generation != self->wait_generation_ || self->phase_ == Phase::kDone) {
       return;
     }

@@ -69,6 +69,8 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
   void OnTimer();
   void WaitReadable();
   void WaitWritable();
+  // Both waits: one readiness wait whose handler continues the handshake or reads.
+  void Wait(asio::socket_base::wait_type what);
   void ReadAvailable();
   void OnBytes(std::string_view data);
   void SpeakFirst();  // the server stayed silent
