@@ -5,6 +5,7 @@
 # - every find_library prefers static archives (.a);
 # - fmt and toml++ are used header-only: Debian ships them only as shared libraries,
 #   and their package configs skip target creation when the targets already exist;
+# - mbedTLS is cross/build-mbedtls's cut-down build (see there for what it keeps);
 # - the Paho part of NarrowscanDependencies.cmake links the static Paho C++ archive
 #   that cross/build-paho makes, with Paho C with or without OpenSSL
 #   (NARROWSCAN_BROKER_TLS).
@@ -20,6 +21,19 @@ endif()
 
 set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
 set(OPENSSL_USE_STATIC_LIBS TRUE)
+
+# mbedTLS is the cut-down one cross/build-mbedtls installs beside the static Paho C++
+# (its stamp marks it), never the sysroot's full Debian build: set here as plain
+# variables, so a build folder whose cache still names the sysroot's copy gets it too.
+find_path(NS_PROBE_MBEDTLS_LIB_DIR .narrowscan-mbedtls PATHS /lib NO_DEFAULT_PATH NO_CACHE)
+if(NOT NS_PROBE_MBEDTLS_LIB_DIR)
+  message(FATAL_ERROR "No probe mbedTLS under ${CMAKE_FIND_ROOT_PATH}: run cross/build-mbedtls ARCH")
+endif()
+string(REGEX REPLACE "/lib/?$" "" NS_PROBE_MBEDTLS_ROOT "${NS_PROBE_MBEDTLS_LIB_DIR}")
+set(MBEDTLS_INCLUDE_DIR ${NS_PROBE_MBEDTLS_ROOT}/include)
+set(MBEDTLS_LIB ${NS_PROBE_MBEDTLS_ROOT}/lib/libmbedtls.a)
+set(MBEDX509_LIB ${NS_PROBE_MBEDTLS_ROOT}/lib/libmbedx509.a)
+set(MBEDCRYPTO_LIB ${NS_PROBE_MBEDTLS_ROOT}/lib/libmbedcrypto.a)
 
 find_path(NS_FMT_INCLUDE_DIR fmt/format.h REQUIRED)
 foreach(target fmt::fmt fmt::fmt-header-only)
@@ -37,3 +51,7 @@ target_compile_definitions(tomlplusplus::tomlplusplus INTERFACE TOML_HEADER_ONLY
 # what the probe calls.
 add_compile_options(-ffunction-sections -fdata-sections)
 add_link_options(-static -Wl,--gc-sections)
+# No RELRO: in a static non-PIE binary it only write-protects the few GOT entries
+# libc relocates at start (IFUNCs), and the page alignment it needs padded the file
+# by ~40 KB. No build ID: nothing on a board looks it up.
+add_link_options(-Wl,-z,norelro -Wl,--build-id=none)

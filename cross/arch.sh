@@ -28,3 +28,25 @@ cross_mirror() {
   [[ -n $uri ]] || { echo "cross: no Debian mirror found in the apt configuration" >&2; return 1; }
   echo "$uri"
 }
+
+# Unpacks Debian bookworm's source package SOURCE=VERSION under cross/out/src (once for
+# all architectures) and prints the unpacked folder. `apt-get source` runs with a
+# private apt state under cross/out/apt so the host's /etc/apt is never touched.
+cross_fetch_source() {
+  local name=${1%%=*} version=${1#*=} src_root=$cross_dir/out/src
+  local src=$src_root/$name-${version%%-*}
+  if [[ ! -f $src/debian/control ]]; then
+    local mirror apt_state=$cross_dir/out/apt
+    mirror=$(cross_mirror)
+    mkdir -p "$apt_state/sources.list.d" "$apt_state/lists/partial" "$apt_state/cache/archives/partial" "$src_root"
+    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
+      >"$apt_state/sources.list"
+    local apt_opts=(-o "Dir::Etc::SourceList=$apt_state/sources.list" -o "Dir::Etc::SourceParts=$apt_state/sources.list.d"
+                    -o "Dir::State::Lists=$apt_state/lists" -o "Dir::Cache=$apt_state/cache"
+                    -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+    apt-get "${apt_opts[@]}" -qq update >&2
+    (cd "$src_root" && apt-get "${apt_opts[@]}" -qq source "$name=$version" >&2)
+  fi
+  [[ -f $src/debian/control ]] || { echo "cross: no source of $name $version in $src" >&2; return 1; }
+  echo "$src"
+}
