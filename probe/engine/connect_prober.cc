@@ -12,14 +12,19 @@
 namespace narrowscan {
 
 ConnectProber::ConnectProber(asio::io_context& io, std::chrono::milliseconds timeout,
-                             Callback on_outcome)
-    : io_(io), timeout_(timeout), on_outcome_(std::move(on_outcome)), timer_(io) {}
+                             size_t descriptor_limit, Callback on_outcome)
+    : io_(io),
+      timeout_(timeout),
+      descriptor_limit_(descriptor_limit),
+      on_outcome_(std::move(on_outcome)),
+      timer_(io) {}
 
 ConnectProber::~ConnectProber() {
   *alive_ = false;
   for (size_t fd = 0; fd < slots_.size(); ++fd) {
     if (slots_[fd].active) ::close(static_cast<int>(fd));
   }
+  for (int fd : spares_) ::close(fd);
   for (Outcome& o : ready_) {
     if (o.fd >= 0) ::close(o.fd);
   }
@@ -41,40 +46,85 @@ Status ConnectProber::Open() {
 
 void ConnectProber::Close() {
   closed_ = true;
+  for (int fd : spares_) CloseDescriptor(fd);
+  spares_.clear();
   timer_.cancel();
   if (events_) events_->cancel();
 }
 
 void ConnectProber::Start(Target target, uint64_t token) {
   const Clock::time_point now = Clock::now();
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    ready_.push_back(Outcome{token, target, PortState::kError, -1, 0,
-                             std::string("socket: ") + std::strerror(errno)});
-    return Deliver();
-  }
-  if (static_cast<size_t>(fd) >= slots_.size()) slots_.resize(static_cast<size_t>(fd) + 64);
-  Slot& slot = slots_[static_cast<size_t>(fd)];
-  slot = Slot{true, next_serial_++, token, target, now};
-  ++in_flight_;
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(target.port);
   to.sin_addr.s_addr = htonl(target.ip);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    return Finish(fd, PortState::kOpen, 0);
+  int fd = -1;
+  int connect_error = 0;
+  // A spare that will not start a new connection (it should not happen: each was
+  // disconnected) is closed, and the attempt goes to a fresh socket.
+  while (!spares_.empty()) {
+    fd = spares_.back();
+    spares_.pop_back();
+    connect_error = ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 ? 0 : errno;
+    if (connect_error != EISCONN && connect_error != EALREADY && connect_error != EINVAL) break;
+    CloseDescriptor(fd);
+    fd = -1;
   }
-  if (errno != EINPROGRESS) return Finish(fd, PortState::kClosed, errno);
-  epoll_event ev{};
-  ev.events = EPOLLOUT | EPOLLONESHOT;
-  ev.data.u64 = (uint64_t{slot.serial} << 32) | static_cast<uint32_t>(fd);
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0)
-    return Finish(fd, PortState::kError, errno);
+  if (fd < 0) {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      ready_.push_back(Outcome{token, target, PortState::kError, -1, 0,
+                               std::string("socket: ") + std::strerror(errno)});
+      return Deliver();
+    }
+    if (static_cast<size_t>(fd) >= slots_.size()) slots_.resize(static_cast<size_t>(fd) + 64);
+    slots_[static_cast<size_t>(fd)].registered = false;
+    connect_error = ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0 ? 0 : errno;
+  }
+  Slot& slot = slots_[static_cast<size_t>(fd)];
+  slot.active = true;
+  slot.serial = next_serial_++;
+  slot.token = token;
+  slot.target = target;
+  slot.started = now;
+  ++in_flight_;
+  if (connect_error == 0) return Finish(fd, PortState::kOpen, 0, false);
+  if (connect_error != EINPROGRESS) return Finish(fd, PortState::kClosed, connect_error, true);
+  if (!slot.registered) {
+    // Registration polls the socket: an answer that came during connect() is not lost.
+    epoll_event ev{};
+    ev.events = EPOLLOUT | EPOLLET;
+    ev.data.u64 = static_cast<uint32_t>(fd);
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      return Finish(fd, PortState::kError, errno, false);
+    }
+    slot.registered = true;
+  }
   deadlines_.push_back(Deadline{now + timeout_, fd, slot.serial});
   ArmTimer();
 }
 
-void ConnectProber::Finish(int fd, PortState state, int error) {
+bool ConnectProber::Conclude(int fd) {
+  const Slot& slot = slots_[static_cast<size_t>(fd)];
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(slot.target.port);
+  to.sin_addr.s_addr = htonl(slot.target.ip);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    Finish(fd, PortState::kOpen, 0, false);
+    return true;
+  }
+  const int error = errno;
+  if (error == EALREADY || error == EINPROGRESS) return false;  // a stale event
+  if (error == EISCONN) {
+    Finish(fd, PortState::kOpen, 0, false);
+    return true;
+  }
+  Finish(fd, PortState::kClosed, error, true);  // the kernel disconnected it
+  return true;
+}
+
+void ConnectProber::Finish(int fd, PortState state, int error, bool disconnected) {
   Slot& slot = slots_[static_cast<size_t>(fd)];
   slot.active = false;
   --in_flight_;
@@ -93,13 +143,43 @@ void ConnectProber::Finish(int fd, PortState state, int error) {
     o.error = std::strerror(error);
   }
   if (o.state == PortState::kOpen) {
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    if (slot.registered) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    slot.registered = false;
     o.fd = fd;
+  } else if (o.state == PortState::kError) {
+    CloseDescriptor(fd);  // an unexpected failure: do not trust the socket again
   } else {
-    ::close(fd);  // closing also leaves the epoll set
+    Recycle(fd, disconnected);
   }
   ready_.push_back(std::move(o));
   Deliver();
+}
+
+void ConnectProber::Recycle(int fd, bool disconnected) {
+  if (spares_.size() + in_flight_ + descriptors_elsewhere_ < descriptor_limit_ && !closed_) {
+    // A timed-out attempt is still in SYN_SENT: disconnecting sends nothing (as
+    // close() would not) and releases the local port.
+    sockaddr unspecified{};
+    unspecified.sa_family = AF_UNSPEC;
+    if (disconnected || ::connect(fd, &unspecified, sizeof unspecified) == 0) {
+      spares_.push_back(fd);
+      return;
+    }
+  }
+  CloseDescriptor(fd);
+}
+
+void ConnectProber::set_descriptors_elsewhere(size_t n) {
+  descriptors_elsewhere_ = n;
+  while (!spares_.empty() && spares_.size() + in_flight_ + n > descriptor_limit_) {
+    CloseDescriptor(spares_.back());
+    spares_.pop_back();
+  }
+}
+
+void ConnectProber::CloseDescriptor(int fd) {
+  slots_[static_cast<size_t>(fd)].registered = false;
+  ::close(fd);  // closing also leaves the epoll set
 }
 
 void ConnectProber::Deliver() {
@@ -129,14 +209,8 @@ void ConnectProber::Harvest() {
     const int n = ::epoll_wait(epoll_fd_, events, 256, 0);
     if (n <= 0) return;
     for (int i = 0; i < n; ++i) {
-      const int fd = static_cast<int>(events[i].data.u64 & 0xFFFFFFFF);
-      const uint32_t serial = static_cast<uint32_t>(events[i].data.u64 >> 32);
-      Slot& slot = slots_[static_cast<size_t>(fd)];
-      if (!slot.active || slot.serial != serial) continue;
-      int error = 0;
-      socklen_t len = sizeof error;
-      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
-      Finish(fd, error == 0 ? PortState::kOpen : PortState::kClosed, error);
+      const int fd = static_cast<int>(events[i].data.u64);
+      if (slots_[static_cast<size_t>(fd)].active) Conclude(fd);  // else an idle spare
     }
     if (n < 256) return;
   }
@@ -166,7 +240,7 @@ void ConnectProber::OnTimer() {
     }
     if (d.when > now) break;
     deadlines_.pop_front();
-    Finish(d.fd, PortState::kTimeout, 0);
+    Finish(d.fd, PortState::kTimeout, 0, false);
   }
   ArmTimer();
 }
@@ -178,7 +252,7 @@ std::vector<uint64_t> ConnectProber::AbortIf(const std::function<bool(Ipv4)>& sh
     if (!slot.active || !should_abort(slot.target.ip)) continue;
     slot.active = false;
     --in_flight_;
-    ::close(static_cast<int>(fd));
+    CloseDescriptor(static_cast<int>(fd));
     tokens.push_back(slot.token);
   }
   return tokens;

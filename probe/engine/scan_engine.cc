@@ -84,7 +84,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
     // its owner would keep the engine alive forever.
     if (!config_.syn) {
       prober_ = std::make_unique<ConnectProber>(
-          io_, config_.connect_timeout,
+          io_, config_.connect_timeout, config_.max_concurrency,
           [this](ConnectProber::Outcome&& o) { OnProbe(std::move(o)); });
       Status opened = prober_->Open();
       if (!opened.ok()) return opened;
@@ -206,6 +206,11 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
     return !config_.exclusions.Contains(ip);
   }
 
+  // Sessions hold descriptors of the same concurrency budget as the prober's spares.
+  void SessionsChanged() {
+    if (prober_) prober_->set_descriptors_elsewhere(active_.size());
+  }
+
   uint64_t OpenSockets() const { return active_.size() + (prober_ ? prober_->pending() : 0); }
 
   void AbortSession(TcpSession* session, bool pair_done) {
@@ -213,6 +218,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
     if (it == active_.end()) return;
     const std::optional<uint64_t> sequence = it->second;
     active_.erase(it);
+    SessionsChanged();
     counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
     if (pair_done && sequence) MarkDispatchedDone(*sequence);
     session->Abort();
@@ -319,6 +325,7 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
             self->OnSessionDone(s, std::move(r), sequence);
           });
       active_.emplace(session.get(), sequence);
+      SessionsChanged();
       session->StartConnected(o.fd, o.connect_ms);
       return;
     }
@@ -361,11 +368,13 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
           self->OnSessionDone(s, std::move(r), sequence);
         });
     active_.emplace(session.get(), sequence);
+    SessionsChanged();
     session->Start();
   }
 
   void OnSessionDone(TcpSession* session, ScanResult&& result, std::optional<uint64_t> sequence) {
     active_.erase(session);
+    SessionsChanged();
     counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
     if (sequence) MarkDispatchedDone(*sequence);
     if (config_.syn) result.state = PortState::kOpen;  // it answered the SYN: open

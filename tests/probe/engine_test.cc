@@ -8,6 +8,7 @@
 
 #include <asio.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -189,6 +190,91 @@ TEST(ScanEngine, ConnectTimeoutWhenTheBacklogIsFull) {
   EXPECT_GE(run.results[0].connect_ms, 390u);
   EXPECT_LT(run.results[0].connect_ms, 1000u);
   EXPECT_EQ(run.counters.timeout, 1u);
+}
+
+size_t OpenDescriptors() {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    (void)entry;
+    ++n;
+  }
+  return n;
+}
+
+// A listener that never accepts, with its accept queue full: SYNs to it go unanswered.
+struct FullListener {
+  int listener = -1;
+  std::vector<int> fillers;
+  explicit FullListener(Ipv4 ip, uint16_t port) {
+    listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(ip);
+    a.sin_port = htons(port);
+    const int one = 1;
+    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listener, 0) != 0) {
+      ADD_FAILURE() << "cannot listen on " << FormatIpv4(ip) << ":" << port;
+      return;
+    }
+    for (int i = 0; i < 4; ++i) {
+      const int f = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      ::connect(f, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      fillers.push_back(f);
+    }
+  }
+  ~FullListener() {
+    for (int f : fillers) ::close(f);
+    ::close(listener);
+  }
+};
+
+TEST(ScanEngine, RecycledSocketsReportEveryStateRight) {
+  // Few sockets for many attempts, so each is reused many times, after refusals and
+  // after timeouts; every pair must still get its own state, and no descriptor leaks.
+  const size_t descriptors_before = OpenDescriptors();
+  {
+    ServiceServer server;
+    uint16_t open_port = 0;
+    std::set<Ipv4> listening;
+    for (int i = 0; i < 64; i += 2) {
+      const Ipv4 ip = Ip("127.77.12.0") + i;
+      auto p = server.Listen(ip, open_port, Personality::kSilent);
+      ASSERT_TRUE(p.ok()) << p.error();
+      open_port = *p;
+      listening.insert(ip);
+    }
+    server.Start();
+    std::vector<std::unique_ptr<FullListener>> full;
+    for (int i = 0; i < 4; ++i) {
+      full.push_back(std::make_unique<FullListener>(Ip("127.77.12.200") + i, open_port));
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+    ScanConfig c = FastConfig();
+    c.rate = 400;  // ~0.33 s of attempts: timed-out sockets come back for reuse
+    c.max_concurrency = 3;
+    c.grab_banners = false;
+    c.connect_timeout = milliseconds(150);
+    TargetSpace space;
+    space.AddSegment(Range("127.77.12.0/26"), {open_port, 7});
+    space.AddSegment(Range("127.77.12.200/30"), {open_port});
+    const ScanRun run = Scan(c, space);
+    ASSERT_EQ(run.results.size(), 132u);
+    for (const auto& r : run.results) {
+      PortState want = PortState::kClosed;
+      if (r.ip >= Ip("127.77.12.200")) {
+        want = PortState::kTimeout;
+      } else if (r.port == open_port && listening.count(r.ip)) {
+        want = PortState::kOpen;
+      }
+      EXPECT_EQ(r.state, want) << FormatIpv4(r.ip) << ":" << r.port << " " << r.error;
+    }
+    EXPECT_EQ(run.counters.open, 32u);
+    EXPECT_EQ(run.counters.timeout, 4u);
+    EXPECT_EQ(run.counters.closed, 96u);
+  }
+  EXPECT_EQ(OpenDescriptors(), descriptors_before);
 }
 
 TEST(ScanEngine, ClosedPortsAreClosed) {
