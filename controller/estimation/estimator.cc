@@ -7,10 +7,12 @@
 #include <atomic>
 #include <cmath>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 
 #include "controller/estimation/banner_fields.h"
 #include "controller/estimation/field_match_memo.h"
+#include "controller/estimation/keyword_prefilter.h"
 #include "controller/estimation/value_template.h"
 
 namespace narrowscan {
@@ -21,78 +23,78 @@ constexpr double kScoreTolerance = 1e-9;
 struct KeywordRef {
   uint32_t entry;
   const Keyword* keyword;
+  int groups;                            // capture groups of the regex
+  std::vector<std::string> group_names;  // by group number; "" for unnamed ones
 };
 
-// The sets of one field: set s reports indices into set_keywords[s], which maps them to
-// global keyword numbers. Keywords anchored at the start go to sets run with
-// ANCHOR_START: their DFA stops as soon as no pattern can match any more, instead of
-// scanning the whole value, which is most of the speed on long banners.
-struct FieldMatcher {
+// A field value with at most this many prefilter candidates runs their regexes one by
+// one; with more, the field's sets run (one pass for all keywords).
+constexpr size_t kMaxSingleRuns = 4;
+
+// Analysing a keyword for its prefilter costs about a compile of its regex; fields with
+// more keywords than this (big imports) skip it and run their sets.
+constexpr size_t kPrefilterMaxKeywords = 4096;
+
+// Keywords compiled into RE2::Set objects: set s reports indices into set_keywords[s],
+// which maps them to global keyword numbers. Keywords anchored at the start go to sets
+// run with ANCHOR_START: their DFA stops as soon as no pattern can match any more,
+// instead of scanning the whole value.
+struct KeywordSets {
   std::vector<std::unique_ptr<re2::RE2::Set>> sets;
   std::vector<std::vector<uint32_t>> set_keywords;
-  std::vector<uint32_t> anchored, unanchored;  // keywords of the field, while building
   // Keywords whose one-pattern set does not fit the set memory budget (RE2 cannot
   // match with a set whose Compile() failed): run as their own regex on each value.
   std::vector<uint32_t> loose;
+  bool empty() const { return sets.empty() && loose.empty(); }
+};
+
+// The keywords of one field. The prefilter (when the field has one) tells from
+// literals which keywords can match a value, so most values run no regex at all, and
+// the rest the regexes of a few candidates plus the `residual` sets of the keywords it
+// cannot filter. `full` holds every keyword: for values with many candidates, and for
+// fields without a prefilter.
+struct FieldMatcher {
+  std::vector<uint32_t> all;  // ascending; prefilter keyword i is all[i]
+  KeywordSets full, residual;
+  std::optional<KeywordPrefilter> prefilter;
   uint32_t memo_id = 0;  // names this matcher in FieldMatchMemo keys
 };
 
-// True when every match of `pattern` must start at the beginning of the text: it
-// begins with ^ or \A (after inline flags without m) and has no top-level alternation.
-bool StartsAnchored(std::string_view p) {
-  size_t i = 0;
-  while (p.substr(i, 2) == "(?") {
-    const size_t close = p.find(')', i);
-    if (close == std::string_view::npos) return false;
-    const std::string_view flags = p.substr(i + 2, close - i - 2);
-    for (char c : flags) {
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-')) return false;
-      if (c == 'm') return false;
-    }
-    i = close + 1;
-  }
-  if (p.substr(i, 1) != "^" && p.substr(i, 2) != "\\A") return false;
-  int depth = 0;
-  bool in_class = false;
-  for (size_t k = i; k < p.size(); ++k) {
-    const char c = p[k];
-    if (c == '\\') {
-      ++k;
-    } else if (in_class) {
-      if (c == ']') in_class = false;
-    } else if (c == '[') {
-      in_class = true;
-      if (k + 1 < p.size() && p[k + 1] == '^') ++k;
-      if (k + 1 < p.size() && p[k + 1] == ']') ++k;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (c == '|' && depth == 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
+// A keyword that matched, with the value it matched and where its capture groups are
+// when known: 2 * groups words from Scratch::spans[spans] on, (offset, length) into the
+// value per group, kNoGroup for a group that took no part.
 struct Hit {
   uint32_t keyword;
   std::string_view value;  // the field value it matched (first one)
+  uint32_t spans;
 };
+constexpr uint32_t kNoGroup = ~uint32_t{0};
+constexpr uint32_t kNoSpans = ~uint32_t{0};  // Hit::spans: no groups, or not run for them
+// Memo answers: a keyword number with this bit is followed by its span words.
+constexpr uint32_t kWithSpans = uint32_t{1} << 31;
 
 // Per-thread buffers reused across calls, so a call allocates only for its result.
 // Estimate() is not re-entrant within a thread (it calls nothing that calls back).
 struct Scratch {
   std::deque<BannerFields> fields;  // BannerFields never moves once built
   std::vector<Hit> hits;
+  std::vector<uint32_t> spans;  // capture spans of the hits
   std::vector<int> set_output;
+  std::vector<uint32_t> candidates;
+  KeywordPrefilter::Scratch prefilter;
+  std::vector<re2::StringPiece> groups;
+  std::vector<uint32_t> answer;  // memo answer being built
   std::string header_name;
+  // Resolve(): the captured values by reference ("1", "version"), first one wins.
+  std::vector<std::pair<std::string, std::string>> captures;
+  size_t capture_count = 0;
 };
 
 Scratch& ThreadScratch(size_t banners) {
   thread_local Scratch scratch;
   while (scratch.fields.size() < banners) scratch.fields.emplace_back();
   scratch.hits.clear();
+  scratch.spans.clear();
   return scratch;
 }
 
@@ -119,7 +121,7 @@ FieldMatchMemo& ThreadMemo(uint64_t number, size_t budget) {
 // Compiles `keywords` into sets of at most max_size; a set whose program does not fit
 // the memory budget is split in halves until it does.
 void BuildSets(const std::vector<KeywordRef>& refs, const std::vector<uint32_t>& keywords,
-               re2::RE2::Anchor anchor, size_t max_size, int64_t max_mem, FieldMatcher* out) {
+               re2::RE2::Anchor anchor, size_t max_size, int64_t max_mem, KeywordSets* out) {
   for (size_t start = 0; start < keywords.size(); start += max_size) {
     std::vector<uint32_t> chunk(keywords.begin() + start,
                                 keywords.begin() + std::min(keywords.size(), start + max_size));
@@ -148,10 +150,6 @@ void BuildSets(const std::vector<KeywordRef>& refs, const std::vector<uint32_t>&
 }
 
 uint64_t HeaderLengthBit(size_t length) { return uint64_t{1} << std::min<size_t>(length, 63); }
-
-// Keys of capture answers in FieldMatchMemo: the keyword number with this bit, so they
-// never meet the matcher numbers of keyword answers.
-constexpr uint32_t kCaptureKey = uint32_t{1} << 31;
 
 double Jaccard(const std::vector<uint16_t>& a, const std::vector<uint16_t>& b) {
   size_t i = 0, j = 0, common = 0;
@@ -186,32 +184,126 @@ struct Estimator::Impl {
   size_t set_count = 0;
   uint64_t number = 0;  // see next_estimator_number
 
-  // MatchValue, answered from `memo` when this matcher already saw the same value.
-  void MatchValueRemembered(const FieldMatcher& matcher, std::string_view value, Scratch* s,
-                            FieldMatchMemo* memo) const {
-    std::vector<Hit>& hits = s->hits;
-    if (memo == nullptr) {
-      MatchValue(matcher, value, &s->set_output, &hits);
+  // Records that keyword `k` matched `value`; `groups` are its submatches when the
+  // regex ran with them (nullptr: not known yet, Resolve() runs it when needed).
+  void AddHit(uint32_t k, std::string_view value, const re2::StringPiece* groups,
+              Scratch* s) const {
+    const int n = keywords[k].groups;
+    if (n <= 0 || groups == nullptr) {
+      s->hits.push_back({k, value, kNoSpans});
       return;
     }
-    if (const std::vector<uint32_t>* known = memo->Find(matcher.memo_id, value)) {
-      for (uint32_t k : *known) hits.push_back({k, value});
-      return;
-    }
-    const size_t before = hits.size();
-    MatchValue(matcher, value, &s->set_output, &hits);
-    if (value.size() > FieldMatchMemo::kMaxValueBytes) return;
-    std::vector<uint32_t> found;
-    found.reserve(hits.size() - before);
-    for (size_t i = before; i < hits.size(); ++i) found.push_back(hits[i].keyword);
-    memo->Remember(matcher.memo_id, value, std::move(found));
+    s->hits.push_back({k, value, static_cast<uint32_t>(s->spans.size())});
+    AppendSpans(n, value, groups, s);
   }
 
-  void MatchValue(const FieldMatcher& matcher, std::string_view value, std::vector<int>* scratch,
-                  std::vector<Hit>* hits) const {
-    for (size_t s = 0; s < matcher.sets.size(); ++s) {
-      const re2::RE2::Set& set = *matcher.sets[s];
-      const std::vector<uint32_t>& map = matcher.set_keywords[s];
+  static void AppendSpans(int n, std::string_view value, const re2::StringPiece* groups,
+                          Scratch* s) {
+    for (int g = 1; g <= n; ++g) {
+      if (groups[g].data() == nullptr) {
+        s->spans.push_back(kNoGroup);
+        s->spans.push_back(0);
+      } else {
+        s->spans.push_back(static_cast<uint32_t>(groups[g].data() - value.data()));
+        s->spans.push_back(static_cast<uint32_t>(groups[g].size()));
+      }
+    }
+  }
+
+  // Where the capture spans of hit `h` start in s->spans, running its regex for them
+  // when the match did not give them.
+  uint32_t SpansOf(const Hit& h, Scratch* s) const {
+    if (h.spans != kNoSpans) return h.spans;
+    const int n = keywords[h.keyword].groups;
+    const auto at = static_cast<uint32_t>(s->spans.size());
+    s->groups.assign(static_cast<size_t>(n) + 1, re2::StringPiece());
+    // Cannot fail for a keyword that matched; if it did, every group stays unset.
+    keywords[h.keyword].keyword->compiled->Match(h.value, 0, h.value.size(), re2::RE2::UNANCHORED,
+                                                 s->groups.data(), n + 1);
+    AppendSpans(n, h.value, s->groups.data(), s);
+    return at;
+  }
+
+  // Runs keyword `k`'s own regex on `value`, with submatches when it has groups.
+  void RunKeyword(uint32_t k, std::string_view value, Scratch* s) const {
+    const re2::RE2& re = *keywords[k].keyword->compiled;
+    const int n = keywords[k].groups;
+    if (n <= 0) {
+      if (re.Match(value, 0, value.size(), re2::RE2::UNANCHORED, nullptr, 0)) {
+        AddHit(k, value, nullptr, s);
+      }
+      return;
+    }
+    s->groups.resize(static_cast<size_t>(n) + 1);
+    if (re.Match(value, 0, value.size(), re2::RE2::UNANCHORED, s->groups.data(), n + 1)) {
+      AddHit(k, value, s->groups.data(), s);
+    }
+  }
+
+  // Every keyword of `matcher` that matches `value`, into s->hits (with spans). The
+  // prefilter rules out most keywords (usually all) before any regex runs; a memo
+  // answer replaces the regexes for a value seen before.
+  void MatchField(const FieldMatcher& matcher, std::string_view value, Scratch* s,
+                  FieldMatchMemo* memo) const {
+    if (matcher.prefilter) {
+      s->candidates.clear();
+      matcher.prefilter->Candidates(value, &s->prefilter, &s->candidates);
+      if (s->candidates.empty() && matcher.residual.empty()) return;
+    }
+    if (memo != nullptr) {
+      if (const std::vector<uint32_t>* known = memo->Find(matcher.memo_id, value)) {
+        AddRemembered(*known, value, s);
+        return;
+      }
+    }
+    const size_t before = s->hits.size();
+    if (matcher.prefilter && s->candidates.size() <= kMaxSingleRuns) {
+      for (const uint32_t i : s->candidates) RunKeyword(matcher.all[i], value, s);
+      RunSets(matcher.residual, value, s);
+    } else {
+      RunSets(matcher.full, value, s);
+    }
+    if (memo != nullptr && value.size() <= FieldMatchMemo::kMaxValueBytes) {
+      // The answer: each hit's keyword, and when its spans are known, kWithSpans on it
+      // and its 2 * groups span words after it.
+      s->answer.clear();
+      for (size_t i = before; i < s->hits.size(); ++i) {
+        const Hit& h = s->hits[i];
+        if (h.spans == kNoSpans) {
+          s->answer.push_back(h.keyword);
+          continue;
+        }
+        s->answer.push_back(h.keyword | kWithSpans);
+        const size_t words = 2 * static_cast<size_t>(keywords[h.keyword].groups);
+        s->answer.insert(s->answer.end(), s->spans.begin() + h.spans,
+                         s->spans.begin() + h.spans + words);
+      }
+      memo->Remember(matcher.memo_id, value, s->answer);
+    }
+  }
+
+  void AddRemembered(const std::vector<uint32_t>& answer, std::string_view value,
+                     Scratch* s) const {
+    for (size_t i = 0; i < answer.size();) {
+      const uint32_t word = answer[i++];
+      if ((word & kWithSpans) == 0) {
+        s->hits.push_back({word, value, kNoSpans});
+        continue;
+      }
+      const uint32_t k = word & ~kWithSpans;
+      const size_t words = 2 * static_cast<size_t>(keywords[k].groups);
+      s->hits.push_back({k, value, static_cast<uint32_t>(s->spans.size())});
+      s->spans.insert(s->spans.end(), answer.begin() + static_cast<ptrdiff_t>(i),
+                      answer.begin() + static_cast<ptrdiff_t>(i + words));
+      i += words;
+    }
+  }
+
+  void RunSets(const KeywordSets& matcher, std::string_view value, Scratch* s) const {
+    std::vector<int>* scratch = &s->set_output;
+    for (size_t set_index = 0; set_index < matcher.sets.size(); ++set_index) {
+      const re2::RE2::Set& set = *matcher.sets[set_index];
+      const std::vector<uint32_t>& map = matcher.set_keywords[set_index];
       // Most values match nothing: the search that stops at the first match and
       // collects nothing is cheaper, so it screens before the collecting one.
       re2::RE2::Set::ErrorInfo info{};
@@ -219,22 +311,15 @@ struct Estimator::Impl {
         scratch->clear();
         info = {};
         if (set.Match(value, scratch, &info)) {
-          for (int i : *scratch) hits->push_back({map[static_cast<size_t>(i)], value});
+          for (int i : *scratch) AddHit(map[static_cast<size_t>(i)], value, nullptr, s);
           continue;
         }
       }
       if (info.kind == re2::RE2::Set::kNoError) continue;
       // DFA out of memory on this input: the same answer, the slow way.
-      for (uint32_t k : map) {
-        if (re2::RE2::PartialMatch(value, *keywords[k].keyword->compiled)) {
-          hits->push_back({k, value});
-        }
-      }
+      for (uint32_t k : map) RunKeyword(k, value, s);
     }
-    for (uint32_t k : matcher.loose) {
-      if (re2::RE2::PartialMatch(value, *keywords[k].keyword->compiled))
-        hits->push_back({k, value});
-    }
+    for (uint32_t k : matcher.loose) RunKeyword(k, value, s);
   }
 
   // Every keyword that matches some field of some banner, sorted by keyword number,
@@ -248,9 +333,9 @@ struct Estimator::Impl {
       BannerFields& f = s->fields[b];
       f.Extract(host.banners[b], mask);
       for (size_t id = 0; id < kFieldIdCount; ++id) {
-        if (fixed[id].sets.empty() && fixed[id].loose.empty()) continue;
+        if (fixed[id].all.empty()) continue;
         if (const std::string_view* v = f.Get(static_cast<FieldId>(id))) {
-          MatchValueRemembered(fixed[id], *v, s, memo);
+          MatchField(fixed[id], *v, s, memo);
         }
       }
       for (const BannerFields::Header& h : f.headers()) {
@@ -260,7 +345,7 @@ struct Estimator::Impl {
           if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         }
         auto it = headers.find(s->header_name);
-        if (it != headers.end()) MatchValueRemembered(it->second, h.value, s, memo);
+        if (it != headers.end()) MatchField(it->second, h.value, s, memo);
       }
     }
     std::stable_sort(hits.begin(), hits.end(),
@@ -294,68 +379,41 @@ struct Estimator::Impl {
     return m;
   }
 
-  // Fills the values of a match that will be reported.
-  // Capture groups 1..n of keyword `k` on `value`, as (offset, length) pairs into value,
-  // kNoGroup for a group that took no part; empty when the regex does not match. Taken
-  // from the memo when this keyword already ran on the same value bytes.
-  static constexpr uint32_t kNoGroup = ~uint32_t{0};
-  const std::vector<uint32_t>& Captures(uint32_t k, std::string_view value,
-                                        std::vector<uint32_t>* out) const {
-    FieldMatchMemo* memo =
-        options.memo_bytes == 0 ? nullptr : &ThreadMemo(number, options.memo_bytes);
-    if (memo) {
-      if (const std::vector<uint32_t>* known = memo->Find(kCaptureKey | k, value)) return *known;
-    }
-    out->clear();
-    const re2::RE2& re = *keywords[k].keyword->compiled;
-    const int groups = re.NumberOfCapturingGroups();
-    std::vector<re2::StringPiece> sub(static_cast<size_t>(groups) + 1);
-    if (re.Match(value, 0, value.size(), re2::RE2::UNANCHORED, sub.data(), groups + 1)) {
-      for (int g = 1; g <= groups; ++g) {
-        if (sub[g].data() == nullptr) {
-          out->push_back(kNoGroup);
-          out->push_back(0);
-        } else {
-          out->push_back(static_cast<uint32_t>(sub[g].data() - value.data()));
-          out->push_back(static_cast<uint32_t>(sub[g].size()));
-        }
-      }
-    }
-    if (memo && value.size() <= FieldMatchMemo::kMaxValueBytes) {
-      memo->Remember(kCaptureKey | k, value, *out);
-    }
-    return *out;
-  }
-
-  void Resolve(DeviceMatch* m, const Hit* first, const Hit* last) const {
+  // Fills the values of a match that will be reported, from the capture spans of its
+  // hits [first, last).
+  void Resolve(DeviceMatch* m, const Hit* first, const Hit* last, Scratch* s) const {
     const DeviceEntry& entry = db.entries[m->db_index];
-    std::vector<std::pair<std::string, std::string>> captures;  // first one wins
-    std::vector<uint32_t> capture_spans;
-    auto add = [&](std::string name, std::string_view value) {
-      for (const auto& c : captures) {
-        if (c.first == name) return;
+    // The captured values by reference, first one wins; kept in s->captures so that
+    // their strings' buffers are reused from call to call.
+    size_t& count = s->capture_count;
+    count = 0;
+    auto add = [&](std::string_view name, std::string_view value) {
+      for (size_t i = 0; i < count; ++i) {
+        if (s->captures[i].first == name) return;
       }
-      captures.emplace_back(std::move(name), std::string(value));
+      if (count == s->captures.size()) s->captures.emplace_back();
+      s->captures[count].first.assign(name);
+      s->captures[count].second.assign(value);
+      ++count;
     };
+    char number[4];
     for (const Hit* h = first; h != last; ++h) {
-      const re2::RE2& re = *keywords[h->keyword].keyword->compiled;
-      const int groups = re.NumberOfCapturingGroups();
-      if (groups <= 0) continue;
-      const std::vector<uint32_t>& spans = Captures(h->keyword, h->value, &capture_spans);
-      if (spans.empty()) continue;  // the regex does not match (cannot happen for a hit)
-      std::vector<std::string_view> names(static_cast<size_t>(groups) + 1);
-      for (const auto& [name, index] : re.NamedCapturingGroups()) names[index] = name;
-      for (int g = 1; g <= groups; ++g) {
-        const uint32_t offset = spans[2 * static_cast<size_t>(g - 1)];
+      const KeywordRef& ref = keywords[h->keyword];
+      if (ref.groups <= 0) continue;
+      const size_t spans = SpansOf(*h, s);
+      for (int g = 1; g <= ref.groups; ++g) {
+        const uint32_t offset = s->spans[spans + 2 * static_cast<size_t>(g - 1)];
         if (offset == kNoGroup) continue;  // did not take part
-        const std::string_view v = h->value.substr(offset, spans[2 * static_cast<size_t>(g) - 1]);
-        add(std::to_string(g), v);
-        if (!names[g].empty()) add(std::string(names[g]), v);
+        const std::string_view v =
+            h->value.substr(offset, s->spans[spans + 2 * static_cast<size_t>(g) - 1]);
+        const auto end = fmt::format_to_n(number, sizeof number, "{}", g);
+        add(std::string_view(number, static_cast<size_t>(end.out - number)), v);
+        if (!ref.group_names[g].empty()) add(ref.group_names[g], v);
       }
     }
-    const CaptureLookup lookup = [&](std::string_view ref) -> const std::string* {
-      for (const auto& c : captures) {
-        if (c.first == ref) return &c.second;
+    const CaptureLookup lookup = [s](std::string_view ref) -> const std::string* {
+      for (size_t i = 0; i < s->capture_count; ++i) {
+        if (s->captures[i].first == ref) return &s->captures[i].second;
       }
       return nullptr;
     };
@@ -363,20 +421,25 @@ struct Estimator::Impl {
       const std::string* v = lookup(name);
       return v && !v->empty() ? v : nullptr;
     };
-    m->vendor = ExpandTemplate(entry.vendor, lookup);
-    m->product = ExpandTemplate(entry.product, lookup);
-    m->model = ExpandTemplate(entry.model, lookup);
-    m->version = ExpandTemplate(entry.version, lookup);
+    // Values without a '{' are plain text (ExpandTemplate would return them as is).
+    auto expand = [&](const std::string& value) {
+      return value.find('{') == std::string::npos ? value : ExpandTemplate(value, lookup);
+    };
+    m->vendor = expand(entry.vendor);
+    m->product = expand(entry.product);
+    m->model = expand(entry.model);
+    m->version = expand(entry.version);
     m->type = entry.type;
     if (const auto* v = captured("vendor")) m->vendor = *v;
     if (const auto* v = captured("product")) m->product = *v;
     if (const auto* v = captured("model")) m->model = *v;
     if (const auto* v = captured("version")) m->version = *v;
     for (const auto& [name, value] : entry.attributes) {
-      std::string expanded = ExpandTemplate(value, lookup);
+      std::string expanded = expand(value);
       if (!expanded.empty()) m->attributes[name] = std::move(expanded);
     }
-    for (const auto& [name, value] : captures) {
+    for (size_t i = 0; i < count; ++i) {
+      const auto& [name, value] = s->captures[i];
       if (name.empty() || name[0] == '_' || (name[0] >= '0' && name[0] <= '9') ||
           name == "vendor" || name == "product" || name == "model" || name == "version" ||
           name == "type" || value.empty()) {
@@ -415,7 +478,12 @@ Result<Estimator> Estimator::Create(DeviceDb db, EstimatorOptions options) {
                                  k.line, entry.id, k.compiled->error())};
       }
       const auto number = static_cast<uint32_t>(impl->keywords.size());
-      impl->keywords.push_back({static_cast<uint32_t>(e), &k});
+      KeywordRef ref{static_cast<uint32_t>(e), &k, k.compiled->NumberOfCapturingGroups(), {}};
+      ref.group_names.resize(static_cast<size_t>(std::max(ref.groups, 0)) + 1);
+      for (const auto& [name, index] : k.compiled->NamedCapturingGroups()) {
+        ref.group_names[static_cast<size_t>(index)] = name;
+      }
+      impl->keywords.push_back(std::move(ref));
       FieldMatcher* matcher = nullptr;
       if (auto id = FieldIdFromName(k.field)) {
         matcher = &impl->fixed[static_cast<size_t>(*id)];
@@ -428,16 +496,37 @@ Result<Estimator> Estimator::Create(DeviceDb db, EstimatorOptions options) {
         return Error{fmt::format("{}:{}: device '{}': unknown field '{}'", entry.file, k.line,
                                  entry.id, k.field)};
       }
-      (StartsAnchored(k.regex) ? matcher->anchored : matcher->unanchored).push_back(number);
+      matcher->all.push_back(number);
     }
   }
   impl->entry_first_keyword.push_back(static_cast<uint32_t>(impl->keywords.size()));
+  // Sets of `keywords`: the ones anchored at the start in sets run anchored, the others
+  // in unanchored ones.
+  auto build_sets = [&](const std::vector<uint32_t>& keywords, KeywordSets* out) {
+    std::vector<uint32_t> anchored, unanchored;
+    for (uint32_t k : keywords) {
+      (StartsAnchored(impl->keywords[k].keyword->regex) ? anchored : unanchored).push_back(k);
+    }
+    BuildSets(impl->keywords, anchored, re2::RE2::ANCHOR_START, options.max_set_size,
+              options.set_max_mem, out);
+    BuildSets(impl->keywords, unanchored, re2::RE2::UNANCHORED, options.max_set_size,
+              options.set_max_mem, out);
+    impl->set_count += out->sets.size();
+  };
   auto build = [&](FieldMatcher& m) {
-    BuildSets(impl->keywords, m.anchored, re2::RE2::ANCHOR_START, options.max_set_size,
-              options.set_max_mem, &m);
-    BuildSets(impl->keywords, m.unanchored, re2::RE2::UNANCHORED, options.max_set_size,
-              options.set_max_mem, &m);
-    impl->set_count += m.sets.size();
+    build_sets(m.all, &m.full);
+    if (m.all.empty() || m.all.size() > kPrefilterMaxKeywords) return;
+    std::vector<std::string> patterns;
+    for (uint32_t k : m.all) patterns.push_back(impl->keywords[k].keyword->regex);
+    m.prefilter = KeywordPrefilter::Build(patterns);
+    if (!m.prefilter) return;
+    // One unanchored set for them all: one RE2 call per value (anchored patterns keep
+    // their ^), where anchored and unanchored sets would take two.
+    std::vector<uint32_t> unfiltered;
+    for (uint32_t i : m.prefilter->unfiltered()) unfiltered.push_back(m.all[i]);
+    BuildSets(impl->keywords, unfiltered, re2::RE2::UNANCHORED, options.max_set_size,
+              options.set_max_mem, &m.residual);
+    impl->set_count += m.residual.sets.size();
   };
   for (size_t id = 0; id < kFieldIdCount; ++id) {
     impl->fixed[id].memo_id = static_cast<uint32_t>(id);
@@ -462,7 +551,7 @@ std::vector<DeviceMatch> Estimator::Estimate(const Host& host) const {
   auto consider = [&](uint32_t e, const Hit* first, const Hit* last) {
     DeviceMatch m = im.Score(e, first, last, ports);
     if (m.score < th) return;
-    im.Resolve(&m, first, last);
+    im.Resolve(&m, first, last, &scratch);
     matches.push_back(std::move(m));
   };
   const Hit* begin = hits.data();
@@ -504,7 +593,7 @@ DeviceMatch Estimator::Evaluate(const Host& host, size_t db_index) const {
   const Hit* f = hits.data() + (first - hits.begin());
   const Hit* l = hits.data() + (last - hits.begin());
   DeviceMatch m = im.Score(e, f, l, Impl::HostPorts(host));
-  im.Resolve(&m, f, l);
+  im.Resolve(&m, f, l, &scratch);
   return m;
 }
 
