@@ -30,8 +30,19 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 // Position of `needle` (lower-case ASCII) in `hay`, ignoring ASCII case; npos if none.
 size_t FindNoCase(std::string_view hay, std::string_view needle, size_t from = 0) {
   if (needle.empty() || hay.size() < needle.size()) return std::string_view::npos;
+  const char first = needle[0];
+  if (first < 'a' || first > 'z') {
+    // A first byte without case ('<' of "<title"): memchr finds the candidates.
+    for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
+      const void* at = std::memchr(hay.data() + i, first, hay.size() - needle.size() + 1 - i);
+      if (at == nullptr) break;
+      i = static_cast<size_t>(static_cast<const char*>(at) - hay.data());
+      if (EqualsNoCase(hay.substr(i, needle.size()), needle)) return i;
+    }
+    return std::string_view::npos;
+  }
   for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (Lower(hay[i]) == needle[0] && EqualsNoCase(hay.substr(i, needle.size()), needle)) return i;
+    if (Lower(hay[i]) == first && EqualsNoCase(hay.substr(i, needle.size()), needle)) return i;
   }
   return std::string_view::npos;
 }
@@ -249,31 +260,43 @@ std::string StripTelnetIac(std::string_view bytes) {
   return out;
 }
 
-std::string DecodeHtmlText(std::string_view html) {
-  std::string decoded;
-  decoded.reserve(html.size());
+namespace {
+
+// DecodeHtmlText() into *out, whose buffer is reused.
+void DecodeHtmlTextInto(std::string_view html, std::string* out) {
+  // Entities are decoded and the decoded bytes folded in one pass: a decoded space
+  // (&nbsp;, &#10;) folds like a written one.
+  out->clear();
+  bool space = false;
+  auto emit = [&](char c) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+      space = true;
+      return;
+    }
+    if (space && !out->empty()) out->push_back(' ');
+    space = false;
+    out->push_back(c);
+  };
+  std::string entity;  // one decoded entity: at most 4 bytes, no allocation
   for (size_t i = 0; i < html.size(); ++i) {
     if (html[i] == '&') {
-      if (size_t n = DecodeEntity(html, i, &decoded); n > 0) {
+      entity.clear();
+      if (size_t n = DecodeEntity(html, i, &entity); n > 0) {
+        for (char c : entity) emit(c);
         i += n - 1;
         continue;
       }
     }
-    decoded.push_back(html[i]);
+    emit(html[i]);
   }
-  std::string folded;
-  folded.reserve(decoded.size());
-  bool space = false;
-  for (char c : decoded) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
-      space = true;
-      continue;
-    }
-    if (space && !folded.empty()) folded.push_back(' ');
-    space = false;
-    folded.push_back(c);
-  }
-  return folded;
+}
+
+}  // namespace
+
+std::string DecodeHtmlText(std::string_view html) {
+  std::string text;
+  DecodeHtmlTextInto(html, &text);
+  return text;
 }
 
 void BannerFields::ExtractHttpLike(std::string_view banner, bool rtsp, const FieldMask& wanted) {
@@ -316,7 +339,7 @@ void BannerFields::ExtractHttpLike(std::string_view banner, bool rtsp, const Fie
       if (gt != std::string_view::npos) {
         size_t close = FindNoCase(html, "</title", gt + 1);
         if (close == std::string_view::npos) close = html.size();
-        title_ = DecodeHtmlText(html.substr(gt + 1, close - gt - 1));
+        DecodeHtmlTextInto(html.substr(gt + 1, close - gt - 1), &title_);
         Set(FieldId::kHttpTitle, title_);
       }
     }

@@ -84,6 +84,7 @@ struct Scratch {
   KeywordPrefilter::Scratch prefilter;
   std::vector<re2::StringPiece> groups;
   std::vector<uint32_t> answer;  // memo answer being built
+  std::vector<uint16_t> ports;   // the host's ports
   std::string header_name;
   // Resolve(): the captured values by reference ("1", "version"), first one wins.
   std::vector<std::pair<std::string, std::string>> captures;
@@ -258,7 +259,13 @@ struct Estimator::Impl {
     }
     const size_t before = s->hits.size();
     if (matcher.prefilter && s->candidates.size() <= kMaxSingleRuns) {
-      for (const uint32_t i : s->candidates) RunKeyword(matcher.all[i], value, s);
+      for (const uint32_t i : s->candidates) {
+        if (matcher.prefilter->certain(i)) {
+          AddHit(matcher.all[i], value, nullptr, s);  // plain text, already compared
+        } else {
+          RunKeyword(matcher.all[i], value, s);
+        }
+      }
       RunSets(matcher.residual, value, s);
     } else {
       RunSets(matcher.full, value, s);
@@ -348,34 +355,49 @@ struct Estimator::Impl {
         if (it != headers.end()) MatchField(it->second, h.value, s, memo);
       }
     }
-    std::stable_sort(hits.begin(), hits.end(),
-                     [](const Hit& a, const Hit& b) { return a.keyword < b.keyword; });
+    // Stable (the first value a keyword matched stays first). Hits are few, and
+    // std::stable_sort would allocate a buffer on every call.
+    for (size_t i = 1; i < hits.size(); ++i) {
+      const Hit h = hits[i];
+      size_t j = i;
+      for (; j > 0 && hits[j - 1].keyword > h.keyword; --j) hits[j] = hits[j - 1];
+      hits[j] = h;
+    }
     hits.erase(std::unique(hits.begin(), hits.end(),
                            [](const Hit& a, const Hit& b) { return a.keyword == b.keyword; }),
                hits.end());
   }
 
-  static std::vector<uint16_t> HostPorts(const Host& host) {
-    std::vector<uint16_t> ports = host.open_ports;
+  // The host's open ports plus the ports of its banners, sorted and unique, in *ports.
+  static void HostPorts(const Host& host, std::vector<uint16_t>* ports) {
+    ports->assign(host.open_ports.begin(), host.open_ports.end());
     for (const BannerRecord& b : host.banners) {
-      if (b.port != 0) ports.push_back(b.port);
+      if (b.port != 0) ports->push_back(b.port);
     }
-    std::sort(ports.begin(), ports.end());
-    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
-    return ports;
+    std::sort(ports->begin(), ports->end());
+    ports->erase(std::unique(ports->begin(), ports->end()), ports->end());
   }
 
-  // The match of entry `e` given its hits [first, last) (sorted by keyword).
-  DeviceMatch Score(uint32_t e, const Hit* first, const Hit* last,
-                    const std::vector<uint16_t>& ports) const {
-    const DeviceEntry& entry = db.entries[e];
+  struct Scores {
+    double score = 0, banner = 0, port = 0;
+  };
+  // The scores of entry `e` given its hits [first, last) (sorted by keyword).
+  Scores Score(uint32_t e, const Hit* first, const Hit* last,
+               const std::vector<uint16_t>& ports) const {
+    Scores sc;
+    for (const Hit* h = first; h != last; ++h) sc.banner += keywords[h->keyword].keyword->weight;
+    sc.port = Jaccard(ports, db.entries[e].ports);
+    sc.score = options.alpha * sc.banner + (1 - options.alpha) * sc.port;
+    return sc;
+  }
+
+  DeviceMatch Match(uint32_t e, const Scores& sc) const {
     DeviceMatch m;
-    m.device = entry.id;
+    m.device = db.entries[e].id;
     m.db_index = e;
-    for (const Hit* h = first; h != last; ++h)
-      m.banner_score += keywords[h->keyword].keyword->weight;
-    m.port_score = Jaccard(ports, entry.ports);
-    m.score = options.alpha * m.banner_score + (1 - options.alpha) * m.port_score;
+    m.score = sc.score;
+    m.banner_score = sc.banner;
+    m.port_score = sc.port;
     return m;
   }
 
@@ -545,14 +567,16 @@ std::vector<DeviceMatch> Estimator::Estimate(const Host& host) const {
   Scratch& scratch = ThreadScratch(host.banners.size());
   im.CollectHits(host, &scratch);
   const std::vector<Hit>& hits = scratch.hits;
-  const std::vector<uint16_t> ports = Impl::HostPorts(host);
+  Impl::HostPorts(host, &scratch.ports);
+  const std::vector<uint16_t>& ports = scratch.ports;
   const double th = im.options.threshold - kScoreTolerance;
   std::vector<DeviceMatch> matches;
   auto consider = [&](uint32_t e, const Hit* first, const Hit* last) {
-    DeviceMatch m = im.Score(e, first, last, ports);
-    if (m.score < th) return;
-    im.Resolve(&m, first, last, &scratch);
-    matches.push_back(std::move(m));
+    const Impl::Scores sc = im.Score(e, first, last, ports);
+    if (sc.score < th) return;
+    if (matches.empty()) matches.reserve(4);
+    matches.push_back(im.Match(e, sc));
+    im.Resolve(&matches.back(), first, last, &scratch);
   };
   const Hit* begin = hits.data();
   const Hit* end = hits.data() + hits.size();
@@ -592,7 +616,8 @@ DeviceMatch Estimator::Evaluate(const Host& host, size_t db_index) const {
                                [](const Hit& h, uint32_t k) { return h.keyword < k; });
   const Hit* f = hits.data() + (first - hits.begin());
   const Hit* l = hits.data() + (last - hits.begin());
-  DeviceMatch m = im.Score(e, f, l, Impl::HostPorts(host));
+  Impl::HostPorts(host, &scratch.ports);
+  DeviceMatch m = im.Match(e, im.Score(e, f, l, scratch.ports));
   im.Resolve(&m, f, l, &scratch);
   return m;
 }

@@ -111,6 +111,51 @@ bool StartsAnchored(std::string_view p) {
   return true;
 }
 
+std::optional<KeywordPrefilter::PlainText> KeywordPrefilter::AsPlainText(std::string_view p) {
+  PlainText t;
+  if (!p.empty() && p.front() == '^') {
+    t.at_start = true;
+    p.remove_prefix(1);
+  }
+  // A final $ (not escaped): RE2's $ without (?m) is the end of the text.
+  if (!p.empty() && p.back() == '$') {
+    size_t backslashes = 0;
+    while (backslashes + 1 < p.size() && p[p.size() - 2 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) {
+      t.at_end = true;
+      p.remove_suffix(1);
+    }
+  }
+  constexpr std::string_view kSpecial = "\\.^$|?*+()[]{}";
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c < 0x20 || c > 0x7e) return std::nullopt;
+    if (c == '\\') {
+      // Only escaped punctuation is a literal; \d, \b, \x41, \Q… are not plain.
+      if (i + 1 == p.size()) return std::nullopt;
+      const char e = p[++i];
+      const bool punct =
+          e > 0x20 && e < 0x7f &&
+          !((e >= '0' && e <= '9') || (e >= 'A' && e <= 'Z') || (e >= 'a' && e <= 'z'));
+      if (!punct) return std::nullopt;
+      t.text.push_back(e);
+      continue;
+    }
+    if (kSpecial.find(c) != std::string_view::npos) return std::nullopt;
+    t.text.push_back(c);
+  }
+  if (t.text.empty()) return std::nullopt;
+  return t;
+}
+
+bool KeywordPrefilter::PlainText::Matches(std::string_view value) const {
+  if (at_start && at_end) return value == text;
+  if (at_start) return value.substr(0, text.size()) == text;
+  if (at_end)
+    return value.size() >= text.size() && value.substr(value.size() - text.size()) == text;
+  return value.find(text) != std::string_view::npos;
+}
+
 bool KeywordPrefilter::Start::Admits(std::string_view value) const {
   if (value.substr(0, prefix.size()) != prefix) return false;
   if (!has_next) return true;
@@ -202,6 +247,7 @@ std::optional<KeywordPrefilter> KeywordPrefilter::Build(const std::vector<std::s
   KeywordPrefilter p(std::move(*matcher));
   p.scan_ = scan;
   p.starts_ = std::move(starts);
+  for (const std::string& pattern : patterns) p.literals_.push_back(AsPlainText(pattern));
   p.always_ = std::move(always);
   for (const auto& keywords : triggered_by) {
     p.trigger_begin_.push_back(static_cast<uint32_t>(p.triggers_.size()));
@@ -227,7 +273,10 @@ void KeywordPrefilter::Candidates(std::string_view value, Scratch* s,
   if (!value.empty()) {
     const auto first = static_cast<uint8_t>(value[0]);
     for (uint32_t i = by_first_begin_[first]; i < by_first_begin_[first + 1]; ++i) {
-      if (starts_[by_first_[i]].Admits(value)) out->push_back(by_first_[i]);
+      const uint32_t k = by_first_[i];
+      if (starts_[k].Admits(value) && (!literals_[k] || literals_[k]->Matches(value))) {
+        out->push_back(k);
+      }
     }
   }
   if (scan_) {
@@ -254,7 +303,10 @@ void KeywordPrefilter::Candidates(std::string_view value, Scratch* s,
         for (uint32_t r = required_begin_[k]; r < required_begin_[k + 1] && all; ++r) {
           all = s->atom_mark[required_[r]] == generation;
         }
-        if (all && (!starts_[k].known || starts_[k].Admits(value))) out->push_back(k);
+        if (all && (!starts_[k].known || starts_[k].Admits(value)) &&
+            (!literals_[k] || literals_[k]->Matches(value))) {
+          out->push_back(k);
+        }
       }
     }
   }

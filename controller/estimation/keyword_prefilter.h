@@ -14,6 +14,10 @@
 //
 // A keyword that yields neither condition (e.g. `\b(?:N|W)\d{3}\b`) is unfiltered.
 //
+// A keyword that is plain text (`^Reolink$`, `^JAWS/1\.0`, `Lantronix`: printable ASCII
+// and escaped punctuation, optionally between ^ and $) is tested exactly instead, so
+// being a candidate means it matches: certain(k), no regex needs to run for it.
+//
 // Contract: a keyword whose regex, compiled with KeywordRegexOptions(), matches the
 // value (unanchored search) is either unfiltered() or among Candidates(); candidates
 // may include keywords that do not match.
@@ -57,6 +61,9 @@ class KeywordPrefilter {
   // Appends the filtered keywords that may match `value` to *out, in increasing order.
   void Candidates(std::string_view value, Scratch* scratch, std::vector<uint32_t>* out) const;
 
+  // True when keyword k is a candidate only for values it matches.
+  bool certain(uint32_t k) const { return literals_[k].has_value(); }
+
   // The keywords the prefilter cannot rule out for any value, in increasing order.
   const std::vector<uint32_t>& unfiltered() const { return always_; }
   size_t keyword_count() const { return starts_.size(); }
@@ -73,12 +80,21 @@ class KeywordPrefilter {
     bool Admits(std::string_view value) const;
   };
 
+  // A keyword that is plain text: what it matches, exactly.
+  struct PlainText {
+    std::string text;
+    bool at_start = false, at_end = false;
+    bool Matches(std::string_view value) const;
+  };
+  static std::optional<PlainText> AsPlainText(std::string_view pattern);
+
   explicit KeywordPrefilter(LiteralMatcher atoms) : atoms_(std::move(atoms)) {}
 
   LiteralMatcher atoms_;
-  bool scan_ = false;             // some keyword is triggered by atoms
-  std::vector<Start> starts_;     // by keyword
-  std::vector<uint32_t> always_;  // sorted
+  bool scan_ = false;                               // some keyword is triggered by atoms
+  std::vector<Start> starts_;                       // by keyword
+  std::vector<std::optional<PlainText>> literals_;  // by keyword
+  std::vector<uint32_t> always_;                    // sorted
   // Atom a triggers keywords triggers_[trigger_begin_[a] .. trigger_begin_[a + 1]).
   std::vector<uint32_t> trigger_begin_, triggers_;
   // Keyword k needs all of required_[required_begin_[k] .. required_begin_[k + 1]).
