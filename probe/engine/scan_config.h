@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "common/ipv4.h"
 #include "common/range_set.h"
@@ -26,6 +27,13 @@ struct ScanConfig {
   uint32_t shard = 0;
   uint32_t shards = 1;
   uint64_t start_position = 0;
+
+  // Threads (ScanEngine's lanes), each walking its own sub-shard of the shard with its
+  // own sockets. With threads > 1, a resumed scan gives one position per lane in
+  // start_positions (ScanEngine::CheckpointPositions() of the stopped scan, same
+  // threads); empty = a fresh scan. threads == 1 uses start_position.
+  uint32_t threads = 1;
+  std::vector<uint64_t> start_positions;
 
   // Safety: a pair is attempted only when its address is in `scope` (when scope is not
   // empty) and not in `exclusions`. Both are checked right before every attempt.

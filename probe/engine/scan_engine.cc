@@ -4,19 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <deque>
 #include <optional>
 #include <random>
-#include <unordered_map>
-#include <unordered_set>
+#include <thread>
 
-#include "common/rate_limiter.h"
-#include "common/target_permutation.h"
-#include "probe/engine/connect_prober.h"
-#include "probe/engine/syn_packet.h"
-#include "probe/engine/syn_socket.h"
-#include "probe/engine/tcp_session.h"
+#include "probe/engine/lane_outbox.h"
+#include "probe/engine/scan_lane.h"
 
 namespace narrowscan {
 
@@ -43,490 +36,145 @@ bool HasRawSocketCapability() {
 
 namespace {
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+// Lane j of k: the sub-shard shard + j*shards of shards*k, with its share of the
+// pace and of the sockets.
+ScanConfig LaneConfig(const ScanConfig& scan, uint32_t j) {
+  const uint32_t k = scan.threads;
+  ScanConfig lane = scan;
+  lane.threads = 1;
+  lane.start_positions.clear();
+  lane.shard = scan.shard + j * scan.shards;
+  lane.shards = scan.shards * k;
+  lane.rate = scan.rate / k;
+  lane.rate_per_24 = scan.rate_per_24 / k;
+  if (!scan.syn) {  // --syn: lane 0 does all the grabbing
+    lane.max_concurrency = std::max<uint32_t>(1, scan.max_concurrency / k);
+    lane.max_tls_sessions = std::max<uint32_t>(1, scan.max_tls_sessions / k);
+  }
+  if (k > 1) lane.start_position = scan.start_positions.empty() ? 0 : scan.start_positions[j];
+  return lane;
 }
 
 }  // namespace
 
-class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
+class ScanEngine::Impl {
  public:
   Impl(asio::io_context& io, ScanConfig config, TargetSpace targets, ResultCallback on_result)
       : io_(io),
         config_(std::move(config)),
-        targets_(std::move(targets)),
-        on_result_(std::move(on_result)),
-        global_(config_.rate > 0 ? config_.rate : 1, std::max(4.0, config_.rate * 0.05), NowNs()),
-        per24_(kUnboundedRate, config_.rate_per_24, SteadyClock()),
-        env_(io_, config_, counters_),
-        pump_timer_(io_),
-        syn_timer_(io_) {
-    if (!targets_.Empty()) {
-      permutation_.emplace(targets_.Size(), config_.seed, config_.shard, config_.shards);
-      if (config_.start_position > 0) permutation_->Seek(config_.start_position);
+        targets_(std::make_shared<const TargetSpace>(std::move(targets))),
+        on_result_(std::move(on_result)) {}
+
+  ~Impl() {
+    for (auto& r : remotes_) {
+      r->outbox->Close();
+      r->io->stop();
     }
-    config_.scope.Size();  // build lookup caches before use
-    config_.exclusions.Size();
+    for (auto& r : remotes_) {
+      if (r->thread.joinable()) r->thread.join();
+      r->lane->Shutdown();  // its io_context is stopped: allowed from here
+    }
+    if (local_) local_->Shutdown();
+    owner_work_.reset();
   }
 
   Status Start(DoneCallback on_done) {
     on_done_ = std::move(on_done);
-    if (config_.rate <= 0) return Error{"rate must be > 0"};
-    if (config_.max_concurrency == 0) return Error{"max concurrency must be > 0"};
-    if (config_.grab_banners) {
-      auto tls = TlsClientConfig::Create();
-      if (!tls.ok()) return Error{tls.error()};
-      env_.tls = *tls;
+    const uint32_t k = config_.threads;
+    if (k == 0) return Error{"threads must be >= 1"};
+    if (!config_.start_positions.empty() && config_.start_positions.size() != k) {
+      return Error{"resume: " + std::to_string(config_.start_positions.size()) +
+                   " lane positions for " + std::to_string(k) + " threads"};
     }
-    // Callbacks stored in members capture `this`, not a shared_ptr: a member holding
-    // its owner would keep the engine alive forever.
-    if (!config_.syn) {
-      prober_ = std::make_unique<ConnectProber>(
-          io_, config_.connect_timeout, config_.max_concurrency,
-          [this](ConnectProber::Outcome&& o) { OnProbe(std::move(o)); });
-      Status opened = prober_->Open();
-      if (!opened.ok()) return opened;
-    }
+    std::shared_ptr<SynShared> syn;
     if (config_.syn) {
-      auto socket = SynSocket::Open(io_);
-      if (!socket.ok()) return Error{socket.error()};
-      syn_ = std::move(*socket);
+      syn = std::make_shared<SynShared>();
       std::random_device rd;
-      syn_key_ = SynCookieKey{(uint64_t{rd()} << 32) | rd(), (uint64_t{rd()} << 32) | rd()};
-      syn_->ReceiveLoop([this](std::span<const uint8_t> packet) { OnSynPacket(packet); });
+      syn->key = SynCookieKey{(uint64_t{rd()} << 32) | rd(), (uint64_t{rd()} << 32) | rd()};
+      syn->sending = k;
     }
-    started_ = true;
-    // Start from an empty bucket: the first 50 ms must not go out as one burst.
-    for (const int64_t now = NowNs(); global_.TryTake(now);) {
+    for (uint32_t j = 0; j < k; ++j) {
+      const ScanConfig lane_config = LaneConfig(config_, j);
+      const ScanLane::Role role = !config_.syn ? ScanLane::Role::kConnect
+                                  : j == 0     ? ScanLane::Role::kSynReceiver
+                                               : ScanLane::Role::kSynSender;
+      if (j == 0) {
+        local_ = ScanLane::Create(io_, lane_config, role, targets_, counters_,
+                                  {on_result_, [this] { LaneDone(); }, nullptr}, syn);
+        continue;
+      }
+      auto r = std::make_unique<Remote>();
+      r->io = std::make_unique<asio::io_context>(1);
+      r->work.emplace(r->io->get_executor());
+      r->outbox = std::make_shared<LaneOutbox>(
+          io_, lane_config.start_position,
+          [this](ScanResult&& result) {
+            if (on_result_) on_result_(std::move(result));
+          },
+          [this] { LaneDone(); });
+      ScanLane::Callbacks callbacks;
+      callbacks.on_result = [outbox = r->outbox](ScanResult&& result) {
+        outbox->Put(std::move(result));
+      };
+      callbacks.on_checkpoint = [outbox = r->outbox](uint64_t p) { outbox->Publish(p); };
+      callbacks.on_done = [outbox = r->outbox, remote = r.get()] {
+        outbox->Finish();
+        remote->work.reset();  // the thread ends once the lane's sockets are closed
+      };
+      r->lane = ScanLane::Create(*r->io, lane_config, role, targets_, counters_,
+                                 std::move(callbacks), syn);
+      remotes_.push_back(std::move(r));
     }
-    if (!permutation_) exhausted_ = true;
-    if (exhausted_ && config_.syn) StartSynDrain();
-    asio::post(io_, [self = shared_from_this()] { self->Pump(); });
+    Status started = local_->Start();
+    for (auto& r : remotes_) {
+      if (started.ok()) started = r->lane->Start();
+    }
+    if (!started.ok()) {
+      for (auto& r : remotes_) r->lane->Shutdown();
+      local_->Shutdown();
+      return started;
+    }
+    if (!remotes_.empty()) owner_work_.emplace(io_.get_executor());
+    for (auto& r : remotes_) {
+      r->thread = std::thread([io = r->io.get()] { io->run(); });
+    }
     return Status::Ok();
   }
 
-  void UpdateExclusions(RangeSet exclusions) {
-    exclusions.Size();
-    asio::post(io_, [self = shared_from_this(), ex = std::move(exclusions)]() mutable {
-      self->config_.exclusions = std::move(ex);
-      std::vector<TcpSession*> now_excluded;
-      for (const auto& [s, sequence] : self->active_) {
-        if (!self->Allowed(s->ip())) now_excluded.push_back(s);
-      }
-      // Their pairs count as skipped: excluded now, whatever they were at the start.
-      if (self->prober_) {
-        for (uint64_t sequence :
-             self->prober_->AbortIf([&](Ipv4 ip) { return !self->Allowed(ip); })) {
-          self->positions_.erase(sequence);
-          self->MarkDispatchedDone(sequence);
-          Bump(self->counters_.excluded);
-          Bump(self->counters_.done);
-        }
-      }
-      for (TcpSession* s : now_excluded) {
-        self->AbortSession(s, /*pair_done=*/true);
-        Bump(self->counters_.excluded);
-        Bump(self->counters_.done);
-      }
-      self->Pump();
-    });
+  void ForEachLane(const std::function<void(ScanLane&)>& f) {
+    if (local_) f(*local_);
+    for (auto& r : remotes_) f(*r->lane);
   }
 
-  void Pause() {
-    asio::post(io_, [self = shared_from_this()] { self->paused_ = true; });
-  }
-  void Resume() {
-    asio::post(io_, [self = shared_from_this()] {
-      self->paused_ = false;
-      self->Pump();
-    });
-  }
-  void Stop() {
-    asio::post(io_, [self = shared_from_this()] {
-      if (self->finished_) return;
-      self->stopping_ = true;  // pending_ stays: the checkpoint must not skip it
-      std::vector<TcpSession*> all;
-      for (const auto& [s, sequence] : self->active_) all.push_back(s);
-      // Unfinished pairs stay before the checkpoint: a resumed scan redoes them.
-      for (TcpSession* s : all) self->AbortSession(s, /*pair_done=*/false);
-      if (self->prober_) {
-        for (uint64_t sequence : self->prober_->AbortIf([](Ipv4) { return true; })) {
-          self->positions_.erase(sequence);
-        }
-      }
-      self->MaybeFinish();
-    });
-  }
-
-  // The owner is going away: no more attempts, no more callbacks; the sockets close.
-  // Runs on the io_context thread (or with the io_context stopped).
-  void Shutdown() {
-    on_result_ = nullptr;
-    on_done_ = nullptr;
-    stopping_ = true;
-    std::vector<TcpSession*> all;
-    for (const auto& [s, sequence] : active_) all.push_back(s);
-    for (TcpSession* s : all) AbortSession(s, /*pair_done=*/false);
-    if (prober_) {
-      prober_->AbortIf([](Ipv4) { return true; });
-      prober_->Close();
-    }
-    if (syn_) syn_->Close();
-    pump_timer_.cancel();
-    syn_timer_.cancel();
-    finished_ = true;
-  }
-
-  const ScanCounters& counters() const { return counters_; }
+  const ScanCounters& counters() const { return *counters_; }
   bool Finished() const { return finished_; }
-  uint64_t TotalPairs() const { return (targets_.Size() + config_.shards - 1) / config_.shards; }
+  uint64_t TotalPairs() const { return (targets_->Size() + config_.shards - 1) / config_.shards; }
 
-  uint64_t CheckpointPosition() const {
-    if (!permutation_) return 0;
-    if (config_.syn) return SynCheckpoint();
-    if (!dispatched_.empty()) return dispatched_.front().position;
-    if (pending_) return pending_->position;
-    return permutation_->Position();
+  std::vector<uint64_t> CheckpointPositions() const {
+    if (!local_) {  // not started: where it would start
+      if (config_.threads <= 1) return {config_.start_position};
+      return config_.start_positions.empty() ? std::vector<uint64_t>(config_.threads, 0)
+                                             : config_.start_positions;
+    }
+    std::vector<uint64_t> positions{local_->CheckpointPosition()};
+    for (const auto& r : remotes_) positions.push_back(r->outbox->position());
+    return positions;
   }
 
  private:
-  struct Pending {
-    Target target;
-    uint64_t position;  // the cursor before Next() yielded this pair
+  // A lane with its own thread; its results reach the caller through the outbox.
+  struct Remote {
+    std::unique_ptr<asio::io_context> io;  // destroyed last: pending handlers hold the lane
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    std::shared_ptr<ScanLane> lane;
+    std::shared_ptr<LaneOutbox> outbox;
+    std::thread thread;
   };
-  struct Dispatched {
-    uint64_t position;
-    bool done;
-  };
 
-  bool Allowed(Ipv4 ip) const {
-    if (!config_.scope.Empty() && !config_.scope.Contains(ip)) return false;
-    return !config_.exclusions.Contains(ip);
-  }
-
-  // Sessions hold descriptors of the same concurrency budget as the prober's spares.
-  void SessionsChanged() {
-    if (prober_) prober_->set_descriptors_elsewhere(active_.size());
-  }
-
-  uint64_t OpenSockets() const { return active_.size() + (prober_ ? prober_->pending() : 0); }
-
-  void AbortSession(TcpSession* session, bool pair_done) {
-    auto it = active_.find(session);
-    if (it == active_.end()) return;
-    const std::optional<uint64_t> sequence = it->second;
-    active_.erase(it);
-    SessionsChanged();
-    counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
-    if (pair_done && sequence) MarkDispatchedDone(*sequence);
-    session->Abort();
-  }
-
-  void MarkDispatchedDone(uint64_t sequence) {
-    dispatched_[sequence - dispatched_base_].done = true;
-    while (!dispatched_.empty() && dispatched_.front().done) {
-      dispatched_.pop_front();
-      ++dispatched_base_;
-    }
-  }
-
-  // Starts as many attempts as rate, concurrency and pause allow, then sleeps until
-  // the next token (or until a session ends frees a slot).
-  void Pump() {
-    if (!started_ || finished_ || stopping_ || exhausted_) return MaybeFinish();
-    if (pumping_) return;
-    pumping_ = true;
-    const int64_t now = NowNs();
-    while (!paused_) {
-      if (!config_.syn && OpenSockets() >= config_.max_concurrency) break;
-      if (!pending_) {
-        const uint64_t before = permutation_->Position();
-        std::optional<uint64_t> index = permutation_->Next();
-        if (!index) {
-          exhausted_ = true;
-          break;
-        }
-        pending_ = Pending{targets_.At(*index), before};
-      }
-      if (!Allowed(pending_->target.ip)) {
-        Bump(counters_.excluded);
-        Bump(counters_.done);
-        pending_.reset();
-        continue;
-      }
-      const int64_t tick = NowNs();
-      if (const int64_t wait = global_.WaitNs(tick); wait > 0) {
-        ArmPump(wait);
-        break;
-      }
-      if (config_.rate_per_24 > 0 && !per24_.TryAcquire(pending_->target.ip)) {
-        ArmPump(1000000);  // this /24 is at its cap: poll again shortly
-        break;
-      }
-      global_.TryTake(tick);
-      if (counters_.first_attempt_ns.load(std::memory_order_relaxed) == 0) {
-        counters_.first_attempt_ns.store(now, std::memory_order_relaxed);
-      }
-      counters_.last_attempt_ns.store(NowNs(), std::memory_order_relaxed);
-      Bump(counters_.attempts);
-      if (config_.syn) {
-        SendSyn(*pending_);
-      } else {
-        Launch(*pending_);
-      }
-      pending_.reset();
-    }
-    if (syn_ && syn_->queued() > 0) FlushSyn();
-    pumping_ = false;
-    if (exhausted_) {
-      if (config_.syn && !syn_draining_) StartSynDrain();
-      MaybeFinish();
-    }
-  }
-
-  void ArmPump(int64_t wait_ns) {
-    if (pump_armed_) return;
-    pump_armed_ = true;
-    pump_timer_.expires_after(std::chrono::nanoseconds(wait_ns));
-    pump_timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
-      self->pump_armed_ = false;
-      if (!ec) self->Pump();
-    });
-  }
-
-  void Launch(const Pending& p) {
-    const uint64_t sequence = dispatched_base_ + dispatched_.size();
-    dispatched_.push_back(Dispatched{p.position, false});
-    positions_.emplace(sequence, p.position);
-    prober_->Start(p.target, sequence);
-  }
-
-  // A connect attempt ended: report it, or hand an open socket to a banner session.
-  void OnProbe(ConnectProber::Outcome&& o) {
-    const uint64_t sequence = o.token;
-    const uint64_t position = positions_[sequence];
-    positions_.erase(sequence);
-    if (o.state == PortState::kOpen && (!Allowed(o.target.ip) || stopping_)) {
-      ::close(o.fd);
-      if (!stopping_) {
-        MarkDispatchedDone(sequence);
-        Bump(counters_.excluded);
-        Bump(counters_.done);
-      }
-      return SchedulePump();
-    }
-    if (o.state == PortState::kOpen && config_.grab_banners) {
-      Bump(counters_.in_flight);
-      auto session = std::make_shared<TcpSession>(
-          env_, o.target.ip, o.target.port, position,
-          [self = shared_from_this(), sequence](TcpSession* s, ScanResult&& r) {
-            self->OnSessionDone(s, std::move(r), sequence);
-          });
-      active_.emplace(session.get(), sequence);
-      SessionsChanged();
-      session->StartConnected(o.fd, o.connect_ms);
-      return;
-    }
-    if (o.fd >= 0) {
-      // Port state only: close with a RST, as a SYN scanner's kernel would.
-      const linger abortive{1, 0};
-      ::setsockopt(o.fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
-      ::close(o.fd);
-    }
-    ScanResult r;
-    r.ip = o.target.ip;
-    r.port = o.target.port;
-    r.state = o.state;
-    r.position = position;
-    r.connect_ms = r.total_ms = o.connect_ms;
-    r.started_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count() -
-                        o.connect_ms;
-    r.error = std::move(o.error);
-    MarkDispatchedDone(sequence);
-    Report(std::move(r));
-    SchedulePump();
-  }
-
-  void SchedulePump() {
-    if (pump_posted_) return;
-    pump_posted_ = true;
-    asio::post(io_, [self = shared_from_this()] {
-      self->pump_posted_ = false;
-      self->Pump();
-    });
-  }
-
-  void StartSession(Target t, uint64_t position, std::optional<uint64_t> sequence) {
-    Bump(counters_.in_flight);
-    auto session = std::make_shared<TcpSession>(
-        env_, t.ip, t.port, position,
-        [self = shared_from_this(), sequence](TcpSession* s, ScanResult&& r) {
-          self->OnSessionDone(s, std::move(r), sequence);
-        });
-    active_.emplace(session.get(), sequence);
-    SessionsChanged();
-    session->Start();
-  }
-
-  void OnSessionDone(TcpSession* session, ScanResult&& result, std::optional<uint64_t> sequence) {
-    active_.erase(session);
-    SessionsChanged();
-    counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
-    if (sequence) MarkDispatchedDone(*sequence);
-    if (config_.syn) result.state = PortState::kOpen;  // it answered the SYN: open
-    Report(std::move(result));
-    if (!sequence && !syn_grab_queue_.empty()) StartQueuedGrabs();
-    // Free a slot: continue from the event loop so deep completion chains stay flat.
-    SchedulePump();
-  }
-
-  void Report(ScanResult&& result) {
-    switch (result.state) {
-      case PortState::kOpen:
-        Bump(counters_.open);
-        break;
-      case PortState::kClosed:
-        Bump(counters_.closed);
-        break;
-      case PortState::kTimeout:
-        Bump(counters_.timeout);
-        break;
-      case PortState::kError:
-        Bump(counters_.errors);
-        break;
-    }
-    if (!config_.syn) Bump(counters_.done);
-    if (on_result_) on_result_(std::move(result));
-  }
-
-  // --- --syn mode ---------------------------------------------------------------
-
-  void SendSyn(const Pending& p) {
-    Ipv4 source = config_.syn_source;
-    if (source == 0) {
-      auto routed = syn_->SourceFor(p.target.ip);
-      if (!routed.ok()) {
-        ScanResult r;
-        r.ip = p.target.ip;
-        r.port = p.target.port;
-        r.position = p.position;
-        r.state = PortState::kError;
-        r.error = routed.error();
-        Report(std::move(r));
-        return;
-      }
-      source = *routed;
-    }
-    uint8_t packet[kSynPacketSize];
-    const SynCookie cookie = MakeSynCookie(syn_key_, source, p.target.ip, p.target.port);
-    BuildSynPacket(packet, source, p.target.ip, p.target.port, cookie, ip_id_++);
-    if (syn_->queued() == SynSocket::kBatch) FlushSyn();
-    syn_->Queue(p.target.ip, packet);
-    Bump(counters_.bytes_sent, kSynPacketSize);
-    Bump(counters_.done);
-    // Checkpoint history: the position reached at this time.
-    const int64_t now = NowNs();
-    if (syn_history_.empty() || now - syn_history_.back().first > 50'000'000) {
-      syn_history_.emplace_back(now, permutation_->Position());
-    }
-  }
-
-  void FlushSyn() {
-    // The kernel's queue can be briefly full at high rates: wait for it to drain (the
-    // send rate is the point of this mode, and hard errors empty the queue).
-    while (syn_->queued() > 0) {
-      if (syn_->Flush() == 0 && syn_->queued() > 0) ::usleep(50);
-    }
-    syn_->ReceiveNow();
-  }
-
-  void OnSynPacket(std::span<const uint8_t> packet) {
-    std::optional<SynReply> reply = ParseSynReply(packet, syn_key_);
-    if (!reply || !Allowed(reply->ip)) return;
-    Bump(counters_.bytes_received, packet.size());
-    const uint64_t key = (uint64_t{reply->ip} << 16) | reply->port;
-    if (!syn_seen_.insert(key).second) return;  // retransmitted SYN-ACK
-    if (!reply->open) {
-      ScanResult r;
-      r.ip = reply->ip;
-      r.port = reply->port;
-      r.state = PortState::kClosed;
-      Report(std::move(r));
-      return;
-    }
-    if (!config_.grab_banners) {
-      ScanResult r;
-      r.ip = reply->ip;
-      r.port = reply->port;
-      r.state = PortState::kOpen;
-      Report(std::move(r));
-      return;
-    }
-    syn_grab_queue_.push_back(Target{reply->ip, reply->port});
-    StartQueuedGrabs();
-  }
-
-  void StartQueuedGrabs() {
-    while (!syn_grab_queue_.empty() && OpenSockets() < config_.max_concurrency && !stopping_) {
-      const Target t = syn_grab_queue_.front();
-      syn_grab_queue_.pop_front();
-      if (!Allowed(t.ip)) continue;
-      StartSession(t, 0, std::nullopt);
-    }
-  }
-
-  void StartSynDrain() {
-    syn_draining_ = true;
-    syn_drain_until_ = std::chrono::steady_clock::now() + config_.syn_wait;
-    PollSynDrain();
-  }
-
-  void PollSynDrain() {
-    syn_->ReceiveNow();
-    if (std::chrono::steady_clock::now() >= syn_drain_until_) {
-      syn_->Close();
-      syn_closed_ = true;
-      return MaybeFinish();
-    }
-    syn_timer_.expires_after(std::chrono::milliseconds(5));
-    syn_timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
-      if (!ec && !self->syn_closed_) self->PollSynDrain();
-    });
-  }
-
-  uint64_t SynCheckpoint() const {
-    // Replies to SYNs sent within syn_wait may still come, and grabs started from them
-    // may still run: go back to a position old enough that all of its work is done.
-    std::chrono::nanoseconds back = config_.syn_wait;
-    if (!active_.empty() || !syn_grab_queue_.empty()) {
-      back += config_.connect_timeout + config_.grab_timeout;
-    }
-    const int64_t limit = NowNs() - back.count();
-    uint64_t position = config_.start_position;
-    for (const auto& [when, pos] : syn_history_) {
-      if (when > limit) break;
-      position = pos;
-    }
-    if (finished_ && exhausted_ && !stopping_) return permutation_->Position();
-    return position;
-  }
-
-  void MaybeFinish() {
-    if (finished_ || !started_) return;
-    const bool sending_done = exhausted_ || stopping_;
-    const bool syn_done = !config_.syn || syn_closed_ || stopping_;
-    if (!sending_done || !syn_done || !active_.empty()) return;
-    if (prober_ && prober_->pending() > 0) return;
-    if (config_.syn && !syn_grab_queue_.empty() && !stopping_) return StartQueuedGrabs();
+  void LaneDone() {
+    if (++lanes_done_ < config_.threads) return;
     finished_ = true;
-    pump_timer_.cancel();
-    syn_timer_.cancel();
-    if (syn_) syn_->Close();
-    if (prober_) prober_->Close();
+    owner_work_.reset();
     if (on_done_) {
       DoneCallback done = std::move(on_done_);
       done();
@@ -534,57 +182,43 @@ class ScanEngine::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   asio::io_context& io_;
-  ScanConfig config_;
-  TargetSpace targets_;
+  const ScanConfig config_;
+  std::shared_ptr<const TargetSpace> targets_;
+  std::shared_ptr<ScanCounters> counters_ = std::make_shared<ScanCounters>();
   ResultCallback on_result_;
   DoneCallback on_done_;
-  // The global pace is our own bucket of 50 ms of tokens (at least 4): RateLimiter's
-  // holds 10 ms, a single token below 100/s, so late timer wake-ups on a loaded board
-  // were lost and the rate fell short (-5.7% at 100/s, -4.4% at 10,000/s under load).
-  // 50 ms absorbs that lateness without letting a pause release a flood. The per-/24
-  // cap is RateLimiter's, with a global rate that never binds.
-  static constexpr double kUnboundedRate = 1e12;
-  TokenBucket global_;
-  RateLimiter per24_;
-  ScanCounters counters_;
-  SessionEnvironment env_;
-  std::optional<TargetPermutation> permutation_;
-  std::optional<Pending> pending_;
-  std::deque<Dispatched> dispatched_;                 // connect mode, in dispatch order
-  std::unordered_map<uint64_t, uint64_t> positions_;  // sequence -> position, while connecting
-  uint64_t dispatched_base_ = 0;                      // sequence number of dispatched_.front()
-  // Open sessions and their dispatch sequence numbers (none for --syn grabs).
-  std::unordered_map<TcpSession*, std::optional<uint64_t>> active_;
-  asio::steady_timer pump_timer_;
-  bool started_ = false, finished_ = false, stopping_ = false, paused_ = false;
-  bool exhausted_ = false, pumping_ = false, pump_armed_ = false, pump_posted_ = false;
-
-  std::unique_ptr<ConnectProber> prober_;  // connect mode
-  std::unique_ptr<SynSocket> syn_;
-  SynCookieKey syn_key_;
-  uint16_t ip_id_ = 1;
-  std::unordered_set<uint64_t> syn_seen_;
-  std::deque<Target> syn_grab_queue_;
-  std::deque<std::pair<int64_t, uint64_t>> syn_history_;
-  asio::steady_timer syn_timer_;
-  bool syn_draining_ = false, syn_closed_ = false;
-  std::chrono::steady_clock::time_point syn_drain_until_;
+  std::shared_ptr<ScanLane> local_;  // lane 0, on the caller's io_context
+  std::vector<std::unique_ptr<Remote>> remotes_;
+  // Keeps the caller's io_context running while only other lanes have work.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> owner_work_;
+  uint32_t lanes_done_ = 0;
+  bool finished_ = false;
 };
 
 ScanEngine::ScanEngine(asio::io_context& io, ScanConfig config, TargetSpace targets,
                        ResultCallback on_result)
     : impl_(std::make_shared<Impl>(io, std::move(config), std::move(targets),
                                    std::move(on_result))) {}
-ScanEngine::~ScanEngine() { impl_->Shutdown(); }
+ScanEngine::~ScanEngine() = default;
 Status ScanEngine::Start(DoneCallback on_done) { return impl_->Start(std::move(on_done)); }
 void ScanEngine::UpdateExclusions(RangeSet exclusions) {
-  impl_->UpdateExclusions(std::move(exclusions));
+  exclusions.Size();  // builds the lookup cache before the lanes share it
+  impl_->ForEachLane([&](ScanLane& lane) { lane.UpdateExclusions(exclusions); });
 }
-void ScanEngine::Pause() { impl_->Pause(); }
-void ScanEngine::Resume() { impl_->Resume(); }
-void ScanEngine::Stop() { impl_->Stop(); }
+void ScanEngine::Pause() {
+  impl_->ForEachLane([](ScanLane& lane) { lane.Pause(); });
+}
+void ScanEngine::Resume() {
+  impl_->ForEachLane([](ScanLane& lane) { lane.Resume(); });
+}
+void ScanEngine::Stop() {
+  impl_->ForEachLane([](ScanLane& lane) { lane.Stop(); });
+}
 const ScanCounters& ScanEngine::counters() const { return impl_->counters(); }
-uint64_t ScanEngine::CheckpointPosition() const { return impl_->CheckpointPosition(); }
+std::vector<uint64_t> ScanEngine::CheckpointPositions() const {
+  return impl_->CheckpointPositions();
+}
+uint64_t ScanEngine::CheckpointPosition() const { return impl_->CheckpointPositions().front(); }
 bool ScanEngine::Finished() const { return impl_->Finished(); }
 uint64_t ScanEngine::TotalPairs() const { return impl_->TotalPairs(); }
 

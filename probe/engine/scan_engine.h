@@ -5,16 +5,29 @@
 // - Pacing: at most ScanConfig::rate attempts per second overall (token bucket from
 //   common/rate_limiter.h) and rate_per_24 per destination /24; at most
 //   max_concurrency sockets open at once.
+// - Threads (ScanConfig::threads = k > 1, like zmap's sender threads): shard i of n is
+//   walked as the k sub-shards i + j*n of n*k (TargetPermutation shards by cycle
+//   position modulo the shard count, so these are exactly shard i's positions), each
+//   by a lane with its own thread, io_context and sockets; lane 0 runs on the caller's
+//   io_context. Each lane gets rate/k, rate_per_24/k and max_concurrency/k (connect
+//   mode; at least 1), so the totals hold exactly as sums. The per-/24 cap is then an
+//   approximation from below: a /24's pairs are spread over the lanes by the random
+//   order, and a lane's share of the cap is never borrowed by another, so a /24 may
+//   get less than its cap, never more. In --syn mode only lane 0 receives, reports
+//   and grabs banners (with the whole max_concurrency); the other lanes only send.
 // - Safety: right before every attempt the address is checked against the scope (if
 //   set) and the current exclusions; UpdateExclusions() replaces them at any time from
 //   any thread, takes effect for the next attempt, and aborts in-flight sessions to
 //   addresses that became excluded (their results are dropped).
 // - Results: on_result is called on the io_context thread, once per attempted pair
 //   (connect mode) or once per answering pair (--syn: open, and closed from RSTs; no
-//   per-target state, so no timeouts).
-// - Checkpoints: CheckpointPosition() is a permutation position such that every pair
-//   before it has been reported or skipped; a new engine with the same space, seed and
-//   shard, started there, covers the rest (in-flight pairs at the stop are redone).
+//   per-target state, so no timeouts). Other lanes' results are handed over in
+//   batches (LaneOutbox).
+// - Checkpoints: CheckpointPositions() holds one permutation position per lane such
+//   that every pair of the lane before it has been passed to on_result or skipped; a
+//   new engine with the same space, seed, shard and threads, started there
+//   (ScanConfig::start_positions), covers the rest (in-flight pairs at the stop are
+//   redone).
 // - Pause()/Resume() stop and restart new attempts (in-flight ones finish), e.g. when
 //   the caller's spool is full. Stop() ends the scan early: no new attempts, in-flight
 //   sessions are aborted, on_done runs.
@@ -27,6 +40,7 @@
 #include <asio.hpp>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "common/result.h"
 #include "probe/engine/scan_config.h"
@@ -56,7 +70,10 @@ class ScanEngine {
   void Resume();
   void Stop();
 
+  // Shared by all lanes (relaxed atomics): readable from any thread.
   const ScanCounters& counters() const;
+  std::vector<uint64_t> CheckpointPositions() const;
+  // The one position of a one-thread scan. REQUIRES: ScanConfig::threads == 1.
   uint64_t CheckpointPosition() const;
   bool Finished() const;
   // Pairs this shard will walk in all, and how many are behind us (for progress).

@@ -12,7 +12,7 @@
 
 namespace narrowscan {
 
-Result<std::unique_ptr<SynSocket>> SynSocket::Open(asio::io_context& io) {
+Result<std::unique_ptr<SynSocket>> SynSocket::Open(asio::io_context& io, bool receive) {
   const int send_fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
   if (send_fd < 0) {
     const int e = errno;
@@ -23,6 +23,11 @@ Result<std::unique_ptr<SynSocket>> SynSocket::Open(asio::io_context& io) {
     }
     return Error{std::string("--syn: raw socket: ") + std::strerror(e)};
   }
+  int size = 4 << 20;
+  if (::setsockopt(send_fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0) {
+    ::setsockopt(send_fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  }
+  if (!receive) return std::unique_ptr<SynSocket>(new SynSocket(io, send_fd, -1));
   const int receive_fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
   if (receive_fd < 0) {
     const int e = errno;
@@ -53,22 +58,17 @@ Result<std::unique_ptr<SynSocket>> SynSocket::Open(asio::io_context& io) {
   }
   // Replies arrive in bursts at high rates; a large buffer keeps them (root may exceed
   // rmem_max with the FORCE variants; fall back silently to the plain ones).
-  int size = 16 << 20;
+  size = 16 << 20;
   if (::setsockopt(receive_fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) {
     ::setsockopt(receive_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  }
-  size = 4 << 20;
-  if (::setsockopt(send_fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0) {
-    ::setsockopt(send_fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
   }
   return std::unique_ptr<SynSocket>(new SynSocket(io, send_fd, receive_fd));
 }
 
 SynSocket::SynSocket(asio::io_context& io, int send_fd, int receive_fd)
-    : send_fd_(send_fd),
-      receive_(io, receive_fd),
-      packets_(kBatch * kSynPacketSize),
-      destinations_(kBatch) {}
+    : send_fd_(send_fd), receive_(io), packets_(kBatch * kSynPacketSize), destinations_(kBatch) {
+  if (receive_fd >= 0) receive_.assign(receive_fd);
+}
 
 SynSocket::~SynSocket() {
   Close();
@@ -144,6 +144,7 @@ size_t SynSocket::Flush() {
 }
 
 void SynSocket::ReceiveLoop(std::function<void(std::span<const uint8_t>)> on_packet) {
+  if (!receive_.is_open()) return;
   on_packet_ = std::move(on_packet);
   WaitReceive();
 }

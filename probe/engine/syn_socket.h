@@ -1,6 +1,8 @@
 // SynSocket: the raw sockets of --syn mode. Sends prebuilt IPv4 packets in batches
-// (sendmmsg on an IPPROTO_RAW socket) and reads every inbound TCP packet from an
-// IPPROTO_TCP raw socket, for ParseSynReply() to validate.
+// (sendmmsg on an IPPROTO_RAW socket) and, when opened to receive, reads the inbound
+// SYN-ACKs and RSTs to our source ports from an IPPROTO_TCP raw socket, for
+// ParseSynReply() to validate. The kernel gives every raw TCP socket a copy of every
+// TCP packet, so a scan keeps one receiving socket however many threads send.
 #ifndef NARROWSCAN_PROBE_ENGINE_SYN_SOCKET_H_
 #define NARROWSCAN_PROBE_ENGINE_SYN_SOCKET_H_
 
@@ -21,7 +23,8 @@ namespace narrowscan {
 class SynSocket {
  public:
   // Fails with a message naming CAP_NET_RAW when raw sockets are not allowed.
-  static Result<std::unique_ptr<SynSocket>> Open(asio::io_context& io);
+  // receive = false: send only (ReceiveLoop/ReceiveNow do nothing).
+  static Result<std::unique_ptr<SynSocket>> Open(asio::io_context& io, bool receive = true);
   ~SynSocket();
 
   // The source address the kernel's routing would use towards `destination` (cached

@@ -49,14 +49,16 @@ std::string HashScan(const RangeSet& targets, const std::vector<uint16_t>& ports
 }
 
 Status SaveCheckpoint(const std::string& path, const Checkpoint& c) {
-  nlohmann::json j = {{"format", 1},
-                      {"seed", c.seed},
-                      {"shard", c.shard},
-                      {"shards", c.shards},
-                      {"position", c.position},
-                      {"scan_hash", c.scan_hash},
-                      {"exclusions_hash", c.exclusions_hash},
-                      {"complete", c.complete}};
+  nlohmann::json j = {
+      {"format", 2},
+      {"seed", c.seed},
+      {"shard", c.shard},
+      {"shards", c.shards},
+      {"threads", c.threads},
+      {"positions", c.threads == 1 ? std::vector<uint64_t>{c.position} : c.positions},
+      {"scan_hash", c.scan_hash},
+      {"exclusions_hash", c.exclusions_hash},
+      {"complete", c.complete}};
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "w");
   if (f == nullptr) return Error{tmp + ": cannot write: " + std::strerror(errno)};
@@ -81,13 +83,29 @@ Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, false);
   auto bad = [&](const std::string& why) { return Error{path + ": not a resume file: " + why}; };
   if (j.is_discarded() || !j.is_object()) return bad("not JSON");
-  if (j.value("format", 0) != 1) return bad("unknown format");
+  const int format = j.value("format", 0);
+  if (format != 1 && format != 2) {
+    return bad("format " + std::to_string(format) + " (this version reads formats 1 and 2)");
+  }
   Checkpoint c;
   try {
     c.seed = j.at("seed").get<uint64_t>();
     c.shard = j.at("shard").get<uint32_t>();
     c.shards = j.at("shards").get<uint32_t>();
-    c.position = j.at("position").get<uint64_t>();
+    if (format == 1) {
+      c.position = j.at("position").get<uint64_t>();
+    } else {
+      c.threads = j.at("threads").get<uint32_t>();
+      c.positions = j.at("positions").get<std::vector<uint64_t>>();
+      if (c.threads == 0 || c.positions.size() != c.threads) {
+        return bad("\"positions\" must hold one position for each of the " +
+                   std::to_string(c.threads) + " threads");
+      }
+      if (c.threads == 1) {
+        c.position = c.positions.front();
+        c.positions.clear();
+      }
+    }
     c.scan_hash = j.at("scan_hash").get<std::string>();
     c.exclusions_hash = j.at("exclusions_hash").get<std::string>();
     c.complete = j.at("complete").get<bool>();

@@ -1,9 +1,16 @@
 // Resume files of `narrowscan-probe scan --resume FILE`: a small JSON document
-// {"format":1,"seed","shard","shards","position","scan_hash","exclusions_hash","complete"}
+// {"format":2,"seed","shard","shards","threads","positions":[one per thread],
+//  "scan_hash","exclusions_hash","complete"}
 // written atomically (temporary file + rename), so a kill at any moment leaves either
 // the old or the new checkpoint. scan_hash covers the targets and ports, and
 // exclusions_hash the effective exclusion list: a resume with other inputs is refused
-// instead of silently scanning a different set.
+// instead of silently scanning a different set. Format 1 (one "position", written
+// before --threads existed) still loads, as a one-thread checkpoint; other formats are
+// refused by number.
+//
+// In memory, a one-thread scan keeps its position in `position` (positions empty); a
+// scan of threads > 1 keeps one per thread in `positions` (position unused): the
+// engine's lanes are sub-shards, so a checkpoint only resumes with the same threads.
 #ifndef NARROWSCAN_PROBE_STANDALONE_CHECKPOINT_H_
 #define NARROWSCAN_PROBE_STANDALONE_CHECKPOINT_H_
 
@@ -24,6 +31,8 @@ struct Checkpoint {
   std::string scan_hash;
   std::string exclusions_hash;
   bool complete = false;
+  uint32_t threads = 1;
+  std::vector<uint64_t> positions;
   friend bool operator==(const Checkpoint&, const Checkpoint&) = default;
 };
 

@@ -84,6 +84,7 @@ int RunScan(const ScanOptions& options) {
   checkpoint.shards = scan.config.shards;
   checkpoint.scan_hash = HashScan(scan.targets, scan.ports);
   checkpoint.exclusions_hash = HashRanges(scan.exclusions);
+  checkpoint.threads = scan.config.threads;
   bool resuming = false;
   if (!options.resume_file.empty()) {
     auto loaded = LoadCheckpoint(options.resume_file);
@@ -101,6 +102,12 @@ int RunScan(const ScanOptions& options) {
         Fail(kExitBadInput, options.resume_file + ": checkpoint of shard " +
                                 std::to_string(old.shard + 1) + "/" + std::to_string(old.shards));
       }
+      if (options.threads && *options.threads != old.threads) {
+        Fail(kExitBadInput, options.resume_file + ": checkpoint of a scan with --threads " +
+                                std::to_string(old.threads) +
+                                " (each thread walks its own part); resume with --threads " +
+                                std::to_string(old.threads) + " or without --threads");
+      }
       if (options.seed && *options.seed != old.seed) {
         Fail(kExitBadInput, options.resume_file + ": checkpoint has seed " +
                                 std::to_string(old.seed) + ", not " +
@@ -112,9 +119,13 @@ int RunScan(const ScanOptions& options) {
         return kExitOk;
       }
       checkpoint.seed = old.seed;
+      checkpoint.threads = old.threads;
       checkpoint.position = old.position;
+      checkpoint.positions = old.positions;
       scan.config.seed = old.seed;
+      scan.config.threads = old.threads;
       scan.config.start_position = old.position;
+      scan.config.start_positions = old.positions;
       resuming = true;
     }
   }
@@ -152,7 +163,11 @@ int RunScan(const ScanOptions& options) {
   auto write_checkpoint = [&](bool complete) {
     if (options.resume_file.empty()) return;
     sink.Flush();  // results up to the checkpoint must be on disk before it
-    checkpoint.position = engine.CheckpointPosition();
+    if (checkpoint.threads == 1) {
+      checkpoint.position = engine.CheckpointPosition();
+    } else {
+      checkpoint.positions = engine.CheckpointPositions();
+    }
     checkpoint.complete = complete;
     Status saved = SaveCheckpoint(options.resume_file, checkpoint);
     if (!saved.ok()) std::fprintf(stderr, "narrowscan-probe: %s\n", saved.error().c_str());
@@ -256,6 +271,10 @@ void AddScanCommand(CLI::App& app) {
       ->capture_default_str();
   scan->add_option("--max-concurrency", options->max_concurrency, "Open sockets at once")
       ->capture_default_str();
+  scan->add_option("--threads", options->threads,
+                   "Scanning threads, each with its own sockets, sub-shard and 1/N of the rate, "
+                   "per-/24 cap and concurrency (default: online CPUs, at most 4, here " +
+                       std::to_string(DefaultScanThreads()) + "; a resume keeps the checkpoint's)");
   scan->add_option("--resume", options->resume_file,
                    "Checkpoint file: continue the scan it holds, else start it; written every "
                    "few seconds and on SIGINT/SIGTERM");

@@ -1,7 +1,9 @@
 #include "probe/standalone/scan_options.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <random>
 
@@ -64,6 +66,10 @@ Result<ResolvedScan> ResolveScanOptions(const ScanOptions& o) {
   }
   if (o.rate_per_24 < 0) return Error{"--rate-per-24: must be >= 0"};
   if (o.max_concurrency == 0) return Error{"--max-concurrency: must be >= 1"};
+  if (o.threads && (*o.threads == 0 || *o.threads > kMaxScanThreads)) {
+    return Error{"--threads " + std::to_string(*o.threads) + ": must be in 1.." +
+                 std::to_string(kMaxScanThreads)};
+  }
   if (o.max_banner == 0 || o.max_banner > 65536) return Error{"--max-banner: 1..65536 bytes"};
   auto shard = ParseShard(o.shard);
   if (!shard.ok()) return Error{shard.error()};
@@ -79,6 +85,7 @@ Result<ResolvedScan> ResolveScanOptions(const ScanOptions& o) {
   c.rate = o.rate;
   c.rate_per_24 = o.rate_per_24;
   c.max_concurrency = o.max_concurrency;
+  c.threads = o.threads.value_or(DefaultScanThreads());
   c.seed = o.seed ? *o.seed : std::random_device{}();
   c.shard = shard->first;
   c.shards = shard->second;
@@ -96,6 +103,11 @@ Result<ResolvedScan> ResolveScanOptions(const ScanOptions& o) {
   // pairs that may be probed; the engine still re-checks every attempt.
   r.space.AddSegment(AllowedTargets(r.targets, r.exclusions), r.ports);
   return r;
+}
+
+uint32_t DefaultScanThreads() {
+  const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return static_cast<uint32_t>(std::clamp<long>(online, 1, 4));
 }
 
 }  // namespace narrowscan

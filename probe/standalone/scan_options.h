@@ -26,6 +26,7 @@ struct ScanOptions {
   std::optional<uint64_t> seed;  // random when not given (and not resuming)
   std::string shard = "1/1";     // i/k, 1 <= i <= k (masscan's form)
   uint32_t max_concurrency = 1000;
+  std::optional<uint32_t> threads;  // default: DefaultScanThreads(); kept on resume
   std::string resume_file;
   std::string output = "-";
   bool hosts = false;
@@ -49,6 +50,10 @@ struct ResolvedScan {
   std::vector<uint16_t> ports;
   RangeSet exclusions;
 };
+
+// Online CPUs, at most 4 (the kernel's TCP work per attempt is what threads spread).
+uint32_t DefaultScanThreads();
+constexpr uint32_t kMaxScanThreads = 64;
 
 // Parses "i/k" into a 0-based shard index and count.
 Result<std::pair<uint32_t, uint32_t>> ParseShard(std::string_view text);

@@ -192,11 +192,15 @@ TEST_F(ProbeCli, HostsOutputGroupsPerIp) {
 
 // Resume: a scan stopped by `signal` and run again with the same command finishes the
 // same set of pairs; only pairs in flight at the stop (closed ports: very few) or
-// after the last periodic checkpoint (SIGKILL) are probed twice.
+// after the last periodic checkpoint (SIGKILL) are probed twice. With threads > 1 the
+// checkpoint holds one position per thread.
 void ResumeAfter(int signal, std::function<std::string(const std::string&)> path,
                  std::function<Child(const std::vector<std::string>&)> spawn,
-                 std::function<std::string(const std::string&)> read, size_t max_duplicates) {
+                 std::function<std::string(const std::string&)> read, size_t max_duplicates,
+                 const std::string& threads) {
   const std::vector<std::string> args = {"scan",
+                                         "--threads",
+                                         threads,
                                          "--targets",
                                          "127.77.21.0/24",
                                          "--ports",
@@ -224,7 +228,9 @@ void ResumeAfter(int signal, std::function<std::string(const std::string&)> path
   }
   const auto checkpoint = nlohmann::json::parse(read(path("resume")));
   EXPECT_FALSE(checkpoint["complete"].get<bool>());
-  EXPECT_GT(checkpoint["position"].get<uint64_t>(), 0u);
+  EXPECT_EQ(checkpoint["threads"].get<uint64_t>(), std::stoul(threads));
+  ASSERT_EQ(checkpoint["positions"].size(), std::stoul(threads));
+  for (const auto& position : checkpoint["positions"]) EXPECT_GT(position.get<uint64_t>(), 0u);
   const size_t after_first = ProbeCli::Lines_(read(path("out.jsonl"))).size();
   EXPECT_GT(after_first, 50u);
   EXPECT_LT(after_first, 1024u);
@@ -248,14 +254,20 @@ void ResumeAfter(int signal, std::function<std::string(const std::string&)> path
 TEST_F(ProbeCli, ResumeAfterSigterm) {
   ResumeAfter(
       SIGTERM, [this](const std::string& n) { return Path(n); },
-      [this](const std::vector<std::string>& a) { return Spawn(a); }, Read, 16);
+      [this](const std::vector<std::string>& a) { return Spawn(a); }, Read, 16, "1");
+}
+
+TEST_F(ProbeCli, ResumeAfterSigtermWithTwoThreads) {
+  ResumeAfter(
+      SIGTERM, [this](const std::string& n) { return Path(n); },
+      [this](const std::vector<std::string>& a) { return Spawn(a); }, Read, 16, "2");
 }
 
 TEST_F(ProbeCli, ResumeAfterSigkill) {
   // Up to one checkpoint interval (1 s at 400/s) plus the tick may be redone.
   ResumeAfter(
       SIGKILL, [this](const std::string& n) { return Path(n); },
-      [this](const std::vector<std::string>& a) { return Spawn(a); }, Read, 600);
+      [this](const std::vector<std::string>& a) { return Spawn(a); }, Read, 600, "2");
 }
 
 TEST_F(ProbeCli, ResumeRefusesAnotherScan) {
@@ -268,6 +280,15 @@ TEST_F(ProbeCli, ResumeRefusesAnotherScan) {
                 nullptr, &err),
             2);
   EXPECT_NE(err.find("other targets or ports"), std::string::npos) << err;
+  // Each thread walks its own sub-shard: a checkpoint resumes only with its threads.
+  ASSERT_EQ(Run({"scan", "--targets", "127.77.22.0/30", "--ports", "7", "--no-default-excludes",
+                 "--threads", "2", "--resume", Path("resume2"), "--output", Path("out")}),
+            0);
+  EXPECT_EQ(Run({"scan", "--targets", "127.77.22.0/30", "--ports", "7", "--no-default-excludes",
+                 "--threads", "1", "--resume", Path("resume2"), "--output", Path("out")},
+                nullptr, &err),
+            2);
+  EXPECT_NE(err.find("--threads 2"), std::string::npos) << err;
 }
 
 TEST_F(ProbeCli, SynWithoutRawSocketsFailsClearly) {

@@ -39,7 +39,8 @@ ScanConfig FastConfig() {
 struct ScanRun {
   std::vector<ScanResult> results;
   ScanCounters::Snapshot counters{};
-  uint64_t checkpoint = 0;
+  uint64_t checkpoint = 0;          // lane 0's
+  std::vector<uint64_t> positions;  // every lane's
   double seconds = 0;
 };
 
@@ -64,7 +65,8 @@ ScanRun Scan(ScanConfig config, TargetSpace space,
   io.run();
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.counters = engine.counters().Read();
-  run.checkpoint = engine.CheckpointPosition();
+  run.checkpoint = engine.CheckpointPositions().front();
+  run.positions = engine.CheckpointPositions();
   return run;
 }
 
@@ -455,8 +457,97 @@ TEST(ScanEngine, PerSlash24CapHolds) {
   EXPECT_GT(run.counters.AttemptRate(), 100);
 }
 
-TEST(ScanEngine, SynModeFindsTheListenersAndGrabsTheirBanners) {
-  if (!HasRawSocketCapability()) GTEST_SKIP() << "needs CAP_NET_RAW (run as root)";
+TEST(ScanEngine, ThreadsSplitTheShardExactly) {
+  // Three lanes walk sub-shards of shard 2/3 (positions 1, 4, 7, ... of the cycle):
+  // together exactly the pairs of that shard, each once, with the states of one lane.
+  ServiceServer server;
+  uint16_t port = 0;
+  for (int i = 0; i < 64; i += 3) {
+    auto p = server.Listen(Ip("127.77.13.0") + i, port, Personality::kSilent);
+    ASSERT_TRUE(p.ok()) << p.error();
+    port = *p;
+  }
+  server.Start();
+  TargetSpace space;
+  space.AddSegment(Range("127.77.13.0/26"), {port, 7, 9, 13});
+  ScanConfig c = FastConfig();
+  c.grab_banners = false;
+  c.shard = 1;
+  c.shards = 3;
+  const ScanRun one = Scan(c, space);
+  c.threads = 3;
+  const ScanRun three = Scan(c, space);
+  auto states = [](const ScanRun& run) {
+    std::multimap<std::pair<Ipv4, uint16_t>, PortState> m;
+    for (const auto& r : run.results) m.insert({{r.ip, r.port}, r.state});
+    return m;
+  };
+  EXPECT_EQ(states(three), states(one));
+  EXPECT_EQ(three.counters.attempts, one.counters.attempts);
+  EXPECT_GT(three.counters.open, 5u);
+  // Every shard together is the whole space.
+  std::set<std::pair<Ipv4, uint16_t>> all;
+  for (uint32_t shard = 0; shard < 3; ++shard) {
+    c.shard = shard;
+    for (const auto& r : Scan(c, space).results) EXPECT_TRUE(all.insert({r.ip, r.port}).second);
+  }
+  EXPECT_EQ(all.size(), 256u);
+}
+
+TEST(ScanEngine, CheckpointResumeWithThreadsCoversEverythingOnce) {
+  TargetSpace space;
+  space.AddSegment(Range("127.77.14.0/26"), {7, 9, 13});  // 192 closed pairs
+  ScanConfig c = FastConfig();
+  c.rate = 400;
+  c.threads = 2;
+  const ScanRun first = Scan(
+      c, space, [](ScanEngine& e) { e.Stop(); }, milliseconds(200));
+  ASSERT_LT(first.results.size(), 192u);
+  ASSERT_GT(first.results.size(), 20u);
+  ASSERT_EQ(first.positions.size(), 2u);
+  c.start_positions = first.positions;
+  c.rate = 5000;
+  const ScanRun second = Scan(c, space);
+  std::multiset<std::pair<Ipv4, uint16_t>> all;
+  for (const ScanRun* run : {&first, &second}) {
+    for (const auto& r : run->results) all.insert({r.ip, r.port});
+  }
+  std::set<std::pair<Ipv4, uint16_t>> unique(all.begin(), all.end());
+  EXPECT_EQ(unique.size(), 192u);
+  EXPECT_LE(all.size() - unique.size(), c.max_concurrency);
+  // Positions for other threads than the scan's are refused before anything is sent.
+  asio::io_context io;
+  c.threads = 3;
+  ScanEngine engine(io, c, space, nullptr);
+  EXPECT_FALSE(engine.Start([] {}).ok());
+  EXPECT_EQ(engine.counters().Read().attempts, 0u);
+}
+
+TEST(ScanEngine, RateAndSlash24CapHoldWithThreads) {
+  TargetSpace space;
+  space.AddSegment(Range("127.77.15.0/24"), {7, 9, 13, 17, 19, 21});  // 1,536 closed pairs
+  ScanConfig c = FastConfig();
+  c.rate = 1500;
+  c.threads = 2;
+  const ScanRun run = Scan(c, space);
+  EXPECT_EQ(run.results.size(), 1536u);
+  EXPECT_NEAR(run.counters.AttemptRate(), 1500, 1500 * 0.03);
+  // The cap is split between the lanes: a /24 never gets more than its cap.
+  TargetSpace one24;
+  one24.AddSegment(Range("127.77.16.0/26"), {7});
+  c.rate = 10000;
+  c.rate_per_24 = 100;
+  const ScanRun capped = Scan(c, one24);
+  ASSERT_EQ(capped.results.size(), 64u);
+  int64_t first = INT64_MAX, last = 0;
+  for (const auto& r : capped.results) {
+    first = std::min(first, r.started_unix_ms);
+    last = std::max(last, r.started_unix_ms);
+  }
+  EXPECT_LE((64 - 3) * 1000.0 / double(last - first), 100 * 1.05);
+}
+
+void SynScanWithThreads(uint32_t threads) {
   ServiceServer server;
   auto ftp = server.Listen(Ip("127.77.9.3"), 0, Personality::kFtp);
   auto ssh = server.Listen(Ip("127.77.9.200"), 0, Personality::kSsh);
@@ -465,6 +556,7 @@ TEST(ScanEngine, SynModeFindsTheListenersAndGrabsTheirBanners) {
   ScanConfig c = FastConfig();
   c.syn = true;
   c.syn_wait = milliseconds(300);
+  c.threads = threads;
   TargetSpace space;
   space.AddSegment(Range("127.77.9.0/24"), {*ftp, *ssh});
   const ScanRun run = Scan(c, space);
@@ -477,6 +569,14 @@ TEST(ScanEngine, SynModeFindsTheListenersAndGrabsTheirBanners) {
   EXPECT_EQ(open[std::make_pair(Ip("127.77.9.3"), *ftp)]->service, "ftp");
   EXPECT_EQ(open[std::make_pair(Ip("127.77.9.200"), *ssh)]->service, "ssh");
   EXPECT_EQ(run.counters.closed, 510u);  // every other pair answered with a RST
+}
+
+TEST(ScanEngine, SynModeFindsTheListenersAndGrabsTheirBanners) {
+  if (!HasRawSocketCapability()) GTEST_SKIP() << "needs CAP_NET_RAW (run as root)";
+  for (const uint32_t threads : {1u, 2u}) {
+    SCOPED_TRACE(threads);
+    SynScanWithThreads(threads);
+  }
 }
 
 }  // namespace
