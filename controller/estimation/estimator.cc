@@ -8,6 +8,7 @@
 #include <cmath>
 #include <deque>
 #include <optional>
+#include <span>
 #include <unordered_map>
 
 #include "controller/estimation/banner_fields.h"
@@ -252,7 +253,7 @@ struct Estimator::Impl {
       if (s->candidates.empty() && matcher.residual.empty()) return;
     }
     if (memo != nullptr) {
-      if (const std::vector<uint32_t>* known = memo->Find(matcher.memo_id, value)) {
+      if (const auto known = memo->Find(matcher.memo_id, value)) {
         AddRemembered(*known, value, s);
         return;
       }
@@ -289,8 +290,7 @@ struct Estimator::Impl {
     }
   }
 
-  void AddRemembered(const std::vector<uint32_t>& answer, std::string_view value,
-                     Scratch* s) const {
+  void AddRemembered(std::span<const uint32_t> answer, std::string_view value, Scratch* s) const {
     for (size_t i = 0; i < answer.size();) {
       const uint32_t word = answer[i++];
       if ((word & kWithSpans) == 0) {

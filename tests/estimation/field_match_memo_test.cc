@@ -3,31 +3,42 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 namespace narrowscan {
 namespace {
 
+using Words = std::vector<uint32_t>;
+
+void Remember(FieldMatchMemo& memo, uint32_t matcher, std::string_view value, Words answer) {
+  memo.Remember(matcher, value, answer);
+}
+
+// The remembered answer as a vector, nullopt when there is none.
+std::optional<Words> Answer(const FieldMatchMemo& memo, uint32_t matcher, std::string_view value) {
+  const auto found = memo.Find(matcher, value);
+  if (!found) return std::nullopt;
+  return Words(found->begin(), found->end());
+}
+
 TEST(FieldMatchMemo, RemembersByMatcherAndExactBytes) {
   FieldMatchMemo memo(1 << 20);
-  EXPECT_EQ(memo.Find(1, "Boa/0.94"), nullptr);
-  memo.Remember(1, "Boa/0.94", {3, 7});
-  const std::vector<uint32_t>* found = memo.Find(1, "Boa/0.94");
-  ASSERT_NE(found, nullptr);
-  EXPECT_EQ(*found, (std::vector<uint32_t>{3, 7}));
-  EXPECT_EQ(memo.Find(2, "Boa/0.94"), nullptr);   // another matcher
-  EXPECT_EQ(memo.Find(1, "Boa/0.94 "), nullptr);  // not the same bytes
-  EXPECT_EQ(memo.Find(1, "boa/0.94"), nullptr);
-  EXPECT_EQ(memo.Find(1, std::string_view("Boa/0.94\0", 9)), nullptr);
+  EXPECT_FALSE(memo.Find(1, "Boa/0.94"));
+  Remember(memo, 1, "Boa/0.94", {3, 7});
+  EXPECT_EQ(Answer(memo, 1, "Boa/0.94"), (Words{3, 7}));
+  EXPECT_FALSE(memo.Find(2, "Boa/0.94"));   // another matcher
+  EXPECT_FALSE(memo.Find(1, "Boa/0.94 "));  // not the same bytes
+  EXPECT_FALSE(memo.Find(1, "boa/0.94"));
+  EXPECT_FALSE(memo.Find(1, std::string_view("Boa/0.94\0", 9)));
 }
 
 TEST(FieldMatchMemo, RemembersEmptyAnswersAndEmptyValues) {
   FieldMatchMemo memo(1 << 20);
-  memo.Remember(4, "", {});
-  memo.Remember(4, "nginx", {});
-  ASSERT_NE(memo.Find(4, ""), nullptr);
-  ASSERT_NE(memo.Find(4, "nginx"), nullptr);
-  EXPECT_TRUE(memo.Find(4, "nginx")->empty());
+  Remember(memo, 4, "", {});
+  Remember(memo, 4, "nginx", {});
+  EXPECT_EQ(Answer(memo, 4, ""), Words{});
+  EXPECT_EQ(Answer(memo, 4, "nginx"), Words{});
 }
 
 TEST(FieldMatchMemo, StaysWithinItsBudget) {
@@ -36,12 +47,10 @@ TEST(FieldMatchMemo, StaysWithinItsBudget) {
   size_t most = 0;
   for (int i = 0; i < 10000; ++i) {
     const std::string value = "Server value number " + std::to_string(i);
-    memo.Remember(0, value, {static_cast<uint32_t>(i)});
+    Remember(memo, 0, value, {static_cast<uint32_t>(i)});
     ASSERT_LE(memo.bytes(), budget);
     // The value just remembered is always found, with its own answer.
-    const std::vector<uint32_t>* found = memo.Find(0, value);
-    ASSERT_NE(found, nullptr);
-    ASSERT_EQ(*found, std::vector<uint32_t>{static_cast<uint32_t>(i)});
+    ASSERT_EQ(Answer(memo, 0, value), Words{static_cast<uint32_t>(i)});
     most = std::max(most, memo.size());
   }
   EXPECT_GT(most, 10u);  // it does remember many values at once
@@ -51,11 +60,11 @@ TEST(FieldMatchMemo, StaysWithinItsBudget) {
 TEST(FieldMatchMemo, SkipsLongValuesAndZeroBudget) {
   FieldMatchMemo memo(1 << 20);
   const std::string long_value(FieldMatchMemo::kMaxValueBytes + 1, 'x');
-  memo.Remember(0, long_value, {1});
-  EXPECT_EQ(memo.Find(0, long_value), nullptr);
+  Remember(memo, 0, long_value, {1});
+  EXPECT_FALSE(memo.Find(0, long_value));
   FieldMatchMemo off(0);
-  off.Remember(0, "x", {1});
-  EXPECT_EQ(off.Find(0, "x"), nullptr);
+  Remember(off, 0, "x", {1});
+  EXPECT_FALSE(off.Find(0, "x"));
   EXPECT_EQ(off.size(), 0u);
 }
 
