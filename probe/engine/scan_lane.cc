@@ -77,8 +77,18 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
       syn_ = std::move(*socket);
       syn_key_ = syn_shared_->key;
       if (role_ == Role::kSynReceiver) {
-        syn_->ReceiveLoop([this](std::span<const uint8_t> packet) { OnSynPacket(packet); });
+        syn_shared_->receive_fd = syn_->receive_descriptor();
+        syn_shared_->receiver_io = &io_;
+        {
+          std::lock_guard lock(syn_shared_->mutex);
+          syn_shared_->deliver = [this](const SynReply& reply) { OnSynReply(reply); };
+        }
+      } else {
+        if (syn_shared_->receive_fd < 0) return Error{"--syn: no receiving lane"};
+        Status shared = syn_->ShareReceive(syn_shared_->receive_fd);
+        if (!shared.ok()) return shared;
       }
+      syn_->ReceiveLoop([this](std::span<const uint8_t> packet) { OnSynPacket(packet); });
     }
     started_ = true;
     // Start from an empty bucket: the first 50 ms must not go out as one burst.
@@ -149,6 +159,7 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
     callbacks_ = {};
     stopping_ = true;
     DoneSending();
+    StopDeliveries();
     std::vector<TcpSession*> all;
     for (const auto& [s, sequence] : active_) all.push_back(s);
     for (TcpSession* s : all) AbortSession(s, /*pair_done=*/false);
@@ -432,31 +443,70 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
       if (syn_->Flush() == 0 && syn_->queued() > 0) ::usleep(50);
     }
     syn_->ReceiveNow();
+    if (!to_forward_.empty()) Forward();
   }
 
   void OnSynPacket(std::span<const uint8_t> packet) {
     std::optional<SynReply> reply = ParseSynReply(packet, syn_key_);
-    if (!reply || !Allowed(reply->ip)) return;
+    if (!reply) return;
     Bump(counters_.bytes_received, packet.size());
-    const uint64_t key = (uint64_t{reply->ip} << 16) | reply->port;
+    if (role_ == Role::kSynSender) {
+      to_forward_.push_back(*reply);
+    } else {
+      OnSynReply(*reply);
+    }
+  }
+
+  // A sending lane hands the replies it read to the receiving lane's thread.
+  void Forward() {
+    SynShared& shared = *syn_shared_;
+    std::lock_guard lock(shared.mutex);
+    shared.forwarded.insert(shared.forwarded.end(), to_forward_.begin(), to_forward_.end());
+    to_forward_.clear();
+    if (shared.delivery_posted || !shared.deliver) return;
+    shared.delivery_posted = true;
+    asio::post(*shared.receiver_io, [syn = syn_shared_] {
+      std::vector<SynReply> batch;
+      std::function<void(const SynReply&)> deliver;
+      {
+        std::lock_guard lock(syn->mutex);
+        syn->delivery_posted = false;
+        batch.swap(syn->forwarded);
+        deliver = syn->deliver;
+      }
+      if (!deliver) return;
+      for (const SynReply& reply : batch) deliver(reply);
+    });
+  }
+
+  // The receiving lane ends: forwarded replies are dropped from now on.
+  void StopDeliveries() {
+    if (role_ != Role::kSynReceiver || !syn_shared_) return;
+    std::lock_guard lock(syn_shared_->mutex);
+    syn_shared_->deliver = nullptr;
+  }
+
+  void OnSynReply(const SynReply& reply) {
+    if (finished_ || !Allowed(reply.ip)) return;
+    const uint64_t key = (uint64_t{reply.ip} << 16) | reply.port;
     if (!syn_seen_.insert(key).second) return;  // retransmitted SYN-ACK
-    if (!reply->open) {
+    if (!reply.open) {
       ScanResult r;
-      r.ip = reply->ip;
-      r.port = reply->port;
+      r.ip = reply.ip;
+      r.port = reply.port;
       r.state = PortState::kClosed;
       Report(std::move(r));
       return;
     }
     if (!config_.grab_banners) {
       ScanResult r;
-      r.ip = reply->ip;
-      r.port = reply->port;
+      r.ip = reply.ip;
+      r.port = reply.port;
       r.state = PortState::kOpen;
       Report(std::move(r));
       return;
     }
-    syn_grab_queue_.push_back(Target{reply->ip, reply->port});
+    syn_grab_queue_.push_back(Target{reply.ip, reply.port});
     StartQueuedGrabs();
   }
 
@@ -493,6 +543,7 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
 
   void PollSynDrain() {
     syn_->ReceiveNow();
+    if (!to_forward_.empty()) Forward();
     Publish();
     const bool others_sending = syn_shared_->sending.load() > 0;
     const int64_t until =
@@ -541,6 +592,7 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
     if (syn_) syn_->Close();
     if (prober_) prober_->Close();
     DoneSending();
+    StopDeliveries();
     Publish();
     if (callbacks_.on_done) {
       std::function<void()> done = std::move(callbacks_.on_done);
@@ -582,6 +634,7 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
   SynCookieKey syn_key_;
   uint16_t ip_id_ = 1;
   std::unordered_set<uint64_t> syn_seen_;
+  std::vector<SynReply> to_forward_;  // a sending lane's replies, until Forward()
   std::deque<Target> syn_grab_queue_;
   std::deque<std::pair<int64_t, uint64_t>> syn_history_;
   asio::steady_timer syn_timer_;

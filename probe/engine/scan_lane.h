@@ -4,13 +4,16 @@
 // Pause/Resume/Stop, exclusion updates) for its own shard, with its config's rate,
 // per-/24 cap and concurrency.
 //
-// --syn lanes share a SynShared: one cookie key, and the knowledge of which lanes are
-// still sending. Only the receiving lane (Role::kSynReceiver) owns the raw receive
-// socket: it validates the replies to every lane's SYNs, reports them and grabs their
-// banners, and listens until syn_wait after the last lane stopped sending. Sending
-// lanes (Role::kSynSender) only send; their checkpoint stays syn_wait (plus a grab's
-// time when banners are grabbed) behind their sending, since their replies are
-// handled elsewhere.
+// --syn lanes share a SynShared: one cookie key, the receiving lane's raw socket, and
+// the knowledge of which lanes are still sending. The receiving lane
+// (Role::kSynReceiver) owns the raw receive socket; it reports every lane's replies,
+// grabs their banners, and listens until syn_wait after the last lane stopped
+// sending. Sending lanes (Role::kSynSender) also read that socket between their send
+// batches, as the receiving lane does: the reader's thread pays for receiving, and a
+// reader that falls behind slows its own sending instead of letting the socket's
+// buffer overflow. They validate what they read and forward the replies to the
+// receiving lane. Their checkpoint stays syn_wait (plus a grab's time when banners
+// are grabbed) behind their sending, since their replies are handled elsewhere.
 //
 // Thread rules: Start() before the io_context runs or on its thread; Shutdown() on its
 // thread or with it stopped; CheckpointPosition/Finished/TotalPairs on its thread;
@@ -24,6 +27,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "common/range_set.h"
 #include "common/result.h"
@@ -39,6 +44,16 @@ struct SynShared {
   SynCookieKey key;
   std::atomic<uint32_t> sending{0};      // lanes that have not finished sending
   std::atomic<int64_t> last_send_ns{0};  // steady-clock ns when the last one finished
+
+  // Set by the receiving lane in Start(), before the sending lanes start.
+  int receive_fd = -1;
+  asio::io_context* receiver_io = nullptr;
+
+  // Replies forwarded to the receiving lane: appended by senders, taken on its thread.
+  std::mutex mutex;
+  std::vector<SynReply> forwarded;
+  bool delivery_posted = false;
+  std::function<void(const SynReply&)> deliver;  // the receiving lane; null once it ended
 };
 
 class ScanLane {

@@ -1,6 +1,7 @@
 #include "probe/engine/syn_socket.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -67,7 +68,10 @@ Result<std::unique_ptr<SynSocket>> SynSocket::Open(asio::io_context& io, bool re
 
 SynSocket::SynSocket(asio::io_context& io, int send_fd, int receive_fd)
     : send_fd_(send_fd), receive_(io), packets_(kBatch * kSynPacketSize), destinations_(kBatch) {
-  if (receive_fd >= 0) receive_.assign(receive_fd);
+  if (receive_fd >= 0) {
+    receive_.assign(receive_fd);
+    receive_fd_ = receive_fd;
+  }
 }
 
 SynSocket::~SynSocket() {
@@ -78,7 +82,20 @@ SynSocket::~SynSocket() {
 void SynSocket::Close() {
   std::error_code ignored;
   receive_.close(ignored);
+  receive_fd_ = -1;
+  if (shared_receive_fd_ >= 0) ::close(shared_receive_fd_);
+  shared_receive_fd_ = -1;
   on_packet_ = nullptr;
+}
+
+int SynSocket::receive_descriptor() const {
+  return receive_fd_ >= 0 ? receive_fd_ : shared_receive_fd_;
+}
+
+Status SynSocket::ShareReceive(int receive_fd) {
+  shared_receive_fd_ = ::fcntl(receive_fd, F_DUPFD_CLOEXEC, 0);
+  if (shared_receive_fd_ < 0) return Error{std::string("--syn: dup: ") + std::strerror(errno)};
+  return Status::Ok();
 }
 
 Result<Ipv4> SynSocket::SourceFor(Ipv4 destination) {
@@ -144,9 +161,8 @@ size_t SynSocket::Flush() {
 }
 
 void SynSocket::ReceiveLoop(std::function<void(std::span<const uint8_t>)> on_packet) {
-  if (!receive_.is_open()) return;
   on_packet_ = std::move(on_packet);
-  WaitReceive();
+  if (receive_.is_open()) WaitReceive();
 }
 
 void SynSocket::WaitReceive() {
@@ -168,7 +184,9 @@ void SynSocket::ReceiveNow() {
       messages[i].msg_hdr.msg_iov = &vectors[i];
       messages[i].msg_hdr.msg_iovlen = 1;
     }
-    const int n = ::recvmmsg(receive_.native_handle(), messages, kSlots, MSG_DONTWAIT, nullptr);
+    const int fd = receive_descriptor();
+    if (fd < 0) return;
+    const int n = ::recvmmsg(fd, messages, kSlots, MSG_DONTWAIT, nullptr);
     if (n <= 0) return;
     for (int i = 0; i < n && on_packet_; ++i) {
       const size_t len = std::min<size_t>(messages[i].msg_len, kSlot);

@@ -2,7 +2,9 @@
 // (sendmmsg on an IPPROTO_RAW socket) and, when opened to receive, reads the inbound
 // SYN-ACKs and RSTs to our source ports from an IPPROTO_TCP raw socket, for
 // ParseSynReply() to validate. The kernel gives every raw TCP socket a copy of every
-// TCP packet, so a scan keeps one receiving socket however many threads send.
+// TCP packet, so a scan keeps one receiving socket however many threads send; other
+// threads' SynSockets may read from it too (ShareReceive), each packet reaching one
+// reader.
 #ifndef NARROWSCAN_PROBE_ENGINE_SYN_SOCKET_H_
 #define NARROWSCAN_PROBE_ENGINE_SYN_SOCKET_H_
 
@@ -23,8 +25,13 @@ namespace narrowscan {
 class SynSocket {
  public:
   // Fails with a message naming CAP_NET_RAW when raw sockets are not allowed.
-  // receive = false: send only (ReceiveLoop/ReceiveNow do nothing).
+  // receive = false: send only (ReceiveLoop/ReceiveNow do nothing until ShareReceive).
   static Result<std::unique_ptr<SynSocket>> Open(asio::io_context& io, bool receive = true);
+  // The receive socket, for ShareReceive() of other threads' sockets; -1 if none.
+  int receive_descriptor() const;
+  // Reads from `receive_fd` (a duplicate is kept) in ReceiveNow(); no readiness waits,
+  // so the owner's event loop is not woken by every reply.
+  Status ShareReceive(int receive_fd);
   ~SynSocket();
 
   // The source address the kernel's routing would use towards `destination` (cached
@@ -53,6 +60,8 @@ class SynSocket {
 
   int send_fd_;
   asio::posix::stream_descriptor receive_;
+  int receive_fd_ = -1;         // receive_'s descriptor while open
+  int shared_receive_fd_ = -1;  // ShareReceive's duplicate
   std::function<void(std::span<const uint8_t>)> on_packet_;
   std::vector<uint8_t> packets_;  // kBatch * kSynPacketSize
   std::vector<Ipv4> destinations_;
