@@ -8,6 +8,7 @@
 
 #include "common/port_list.h"
 #include "controller/fleet/planner.h"
+#include "controller/fleet/round_hosts.h"
 
 namespace narrowscan::fleet {
 
@@ -53,15 +54,29 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
   std::map<std::string, std::vector<uint16_t>> device_ports;
   for (const DeviceEntry& e : estimator.db().entries) device_ports[e.id] = e.ports;
 
+  // Prepared once for all the transactions below.
+  auto pick = db.Prepare(
+      "SELECT ip, last_round, obs_round, open_ports, devices, scanned_ports, "
+      "prev_open_ports IS NOT NULL, COALESCE(prev_open_ports, ''), COALESCE(prev_devices, '') "
+      "FROM fleet_hosts WHERE dirty = 1 ORDER BY ip LIMIT ?");
+  auto results = RoundHostReader::Create(db);
+  auto del = db.Prepare("DELETE FROM fleet_estimates WHERE ip = ?");
+  auto ins = db.Prepare(
+      "INSERT INTO fleet_estimates(ip, rank, device, score, banner_score, port_score, vendor, "
+      "type, product, model, version, level, round_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto upd = db.Prepare(
+      "UPDATE fleet_hosts SET obs_round = ?, open_ports = ?, devices = ?, prev_open_ports = ?, "
+      "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0 WHERE ip = ?");
+  if (!pick.ok() || !results.ok() || !del.ok() || !ins.ok() || !upd.ok())
+    return Error{fmt::format("preparing host update: {}{}{}{}{}", pick.ok() ? "" : pick.error(),
+                             results.ok() ? "" : results.error(), del.ok() ? "" : del.error(),
+                             ins.ok() ? "" : ins.error(), upd.ok() ? "" : upd.error())};
+
   uint64_t total = 0;
   for (;;) {
     Transaction tx(db);
     if (!tx.status().ok()) return Error{tx.status().error()};
-    auto pick = db.Prepare(
-        "SELECT ip, last_round, obs_round, open_ports, devices, scanned_ports, "
-        "prev_open_ports IS NOT NULL, COALESCE(prev_open_ports, ''), COALESCE(prev_devices, '') "
-        "FROM fleet_hosts WHERE dirty = 1 LIMIT ?");
-    if (!pick.ok()) return Error{pick.error()};
+    pick->Reset();
     pick->Bind(1, static_cast<int64_t>(batch));
     std::vector<DirtyHost> hosts;
     for (;;) {
@@ -75,40 +90,32 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
     }
     if (hosts.empty()) break;
 
-    auto results = db.Prepare(
-        "SELECT port, service, banner, tls_subject, tls_issuer FROM fleet_results "
-        "WHERE round_id = ? AND ip = ? AND state = 0 ORDER BY port");
-    auto del = db.Prepare("DELETE FROM fleet_estimates WHERE ip = ?");
-    auto ins = db.Prepare(
-        "INSERT INTO fleet_estimates(ip, rank, device, score, banner_score, port_score, vendor, "
-        "type, product, model, version, level, round_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    auto upd = db.Prepare(
-        "UPDATE fleet_hosts SET obs_round = ?, open_ports = ?, devices = ?, prev_open_ports = ?, "
-        "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0 WHERE ip = ?");
-    if (!results.ok() || !del.ok() || !ins.ok() || !upd.ok())
-      return Error{fmt::format("preparing host update: {}{}{}{}",
-                               results.ok() ? "" : results.error(), del.ok() ? "" : del.error(),
-                               ins.ok() ? "" : ins.error(), upd.ok() ? "" : upd.error())};
+    // The picked hosts' results, read run by run: a run is hosts of one round at
+    // addresses a few apart, read with one range query instead of one query per host.
+    // At a round's end nearly every host that answered in it is dirty, so runs are
+    // long; the gap bound keeps rows of clean hosts in between from being read in bulk.
+    constexpr Ipv4 kMaxRunGap = 8;
+    std::vector<Host> observed(hosts.size());
+    for (size_t first = 0; first < hosts.size();) {
+      size_t end = first + 1;
+      while (end < hosts.size() && hosts[end].last_round == hosts[first].last_round &&
+             hosts[end].ip - hosts[end - 1].ip <= kMaxRunGap)
+        ++end;
+      size_t next = first;
+      Status s = results->Read(hosts[first].last_round, hosts[first].ip, hosts[end - 1].ip,
+                               [&](Ipv4 ip, Host& got) {
+                                 while (next < end && hosts[next].ip < ip) ++next;
+                                 if (next < end && hosts[next].ip == ip)
+                                   observed[next] = std::move(got);
+                               });
+      if (!s.ok()) return Error{s.error()};
+      first = end;
+    }
 
-    for (DirtyHost& h : hosts) {
-      Host host;
-      host.ip = FormatIpv4(h.ip);
-      results->Reset();
-      results->Bind(1, h.last_round).Bind(2, int64_t{h.ip});
-      for (;;) {
-        auto row = results->Step();
-        if (!row.ok()) return Error{row.error()};
-        if (!*row) break;
-        const auto port = static_cast<uint16_t>(results->ColumnInt(0));
-        host.open_ports.push_back(port);
-        BannerRecord b;
-        b.port = port;
-        b.service = results->ColumnText(1);
-        b.banner = results->ColumnBlob(2);
-        if (!results->ColumnIsNull(3)) b.tls_subject = results->ColumnText(3);
-        if (!results->ColumnIsNull(4)) b.tls_issuer = results->ColumnText(4);
-        if (!b.banner.empty() || b.tls_subject) host.banners.push_back(std::move(b));
-      }
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      const DirtyHost& h = hosts[i];
+      Host& host = observed[i];
+      if (host.ip.empty()) host.ip = FormatIpv4(h.ip);  // no open port in its round
       // With α = 1 the score is Sb alone, so a host without banners cannot reach a
       // threshold above 0: skip the matcher (most responsive hosts send no banner).
       const EstimatorOptions& eo = estimator.options();
@@ -116,9 +123,12 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
           host.banners.empty() && eo.alpha >= 1.0 && eo.threshold > 0 ? std::vector<DeviceMatch>{}
                                                                       : estimator.Estimate(host);
 
-      del->Reset();
-      del->Bind(1, int64_t{h.ip});
-      if (Status s = del->Run(); !s.ok()) return Error{s.error()};
+      // Estimate rows exist only beside a non-empty device list (both written below).
+      if (!h.devices.empty()) {
+        del->Reset();
+        del->Bind(1, int64_t{h.ip});
+        if (Status s = del->Run(); !s.ok()) return Error{s.error()};
+      }
       std::vector<std::string> ids;
       std::set<uint16_t> union_ports;
       int64_t rank = 0;
