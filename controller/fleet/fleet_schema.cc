@@ -95,8 +95,15 @@ CREATE TABLE fleet_audit(
 CREATE TABLE fleet_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
 
+// Version 2. Every query on fleet_results names the round, which the primary key
+// (round_id, ip, port) serves; the ip-only index was one more B-tree insert per
+// result at ingest that nothing read.
+constexpr std::string_view kStep2 = R"sql(
+DROP INDEX IF EXISTS fleet_results_ip;
+)sql";
+
 }  // namespace
 
-Status MigrateFleetSchema(Store& store) { return store.Migrate("fleet", {kStep1}); }
+Status MigrateFleetSchema(Store& store) { return store.Migrate("fleet", {kStep1, kStep2}); }
 
 }  // namespace narrowscan::fleet

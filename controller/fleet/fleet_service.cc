@@ -223,8 +223,11 @@ Status FleetService::Advance() {
     (void)store_.Audit("round.request", fmt::format("round {} (schedule)", *id));
   }
 
-  // Between rounds, keep estimates fresh for `report` without waiting for the end.
-  if (MonotonicNs() - last_estimate_ns_ > 5'000'000'000LL) {
+  // Between rounds, keep estimates fresh for `report` (batches that came late). During
+  // a round hosts wait for its end, so each is estimated once per round however many
+  // batches its ports arrive in.
+  const bool round_running = *round && (*round)->state == "running";
+  if (!round_running && MonotonicNs() - last_estimate_ns_ > 5'000'000'000LL) {
     auto n = EstimateDirtyHosts(store_, estimator_, config_.max_deviation);
     if (!n.ok()) return Error{n.error()};
     counters_.hosts_estimated += *n;

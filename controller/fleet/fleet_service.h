@@ -6,7 +6,8 @@
 //   - a requested round is planned, signed, stored and its plans published;
 //   - a running round ends when every assigned probe is done or its deadline passed,
 //     after which hosts are estimated and silent ones marked (so the next round's
-//     plans see them);
+//     plans see them); between rounds, hosts with late results are estimated every
+//     5 s, during a round not at all (each host once per round);
 //   - a new exclusion version is signed and published at once (retained);
 //   - after every (re)connect the latest plans and exclusions are published again, so
 //     a broker that lost its retained messages gets them back;

@@ -2,9 +2,23 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "common/wire/report_codec.h"
 
 namespace narrowscan::fleet {
+
+// Compiled once and reused for every batch: preparing them per batch cost more than
+// the small batches of a slow probe.
+struct ReportIngest::Statements {
+  Statement round_probe;  // the probe's row of the round: watermark, counters, done
+  Statement batch_seen;   // (probe, round, seq) committed before?
+  Statement insert_result, touch_host, insert_batch, update_round_probe;
+};
+
+ReportIngest::ReportIngest(FleetStore& store) : store_(store) {}
+ReportIngest::~ReportIngest() = default;
 
 const ReportIngest::KnownProbe* ReportIngest::Find(const std::string& id) {
   if (auto it = probes_.find(id); it != probes_.end()) return &it->second;
@@ -46,6 +60,46 @@ IngestOutcome ReportIngest::Ingest(const std::string& topic_probe_id,
   return *committed;
 }
 
+Status ReportIngest::Prepare() {
+  if (st_) return Status::Ok();
+  Store& db = store_.store();
+  const char* sql[] = {
+      "SELECT acked_seq, counters_seq, done_seq FROM fleet_round_probes "
+      "WHERE round_id = ? AND probe_id = ?",
+      "SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?",
+      "INSERT OR IGNORE INTO fleet_results(round_id, probe_id, ip, port, state, service, banner, "
+      "tls_subject, tls_issuer, connect_us, committed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+      "INSERT INTO fleet_hosts(ip, first_round, last_round, dirty) VALUES(?, ?, ?, 1) "
+      "ON CONFLICT(ip) DO UPDATE SET last_round = MAX(last_round, excluded.last_round), dirty = 1",
+      "INSERT INTO fleet_batches(probe_id, round_id, seq, results, committed_at) "
+      "VALUES(?,?,?,?,?)",
+      // Counters are cumulative: only those of the highest seq seen count.
+      "UPDATE fleet_round_probes SET results = results + ?1, acked_seq = ?2, "
+      "attempts = CASE WHEN ?3 THEN ?4 ELSE attempts END, "
+      "bytes_sent = CASE WHEN ?3 THEN ?5 ELSE bytes_sent END, "
+      "bytes_received = CASE WHEN ?3 THEN ?6 ELSE bytes_received END, "
+      "counters_seq = MAX(counters_seq, ?7), done_seq = ?8, done = MAX(done, ?9) "
+      "WHERE round_id = ?10 AND probe_id = ?11"};
+  std::vector<Statement> prepared;
+  for (const char* s : sql) {
+    auto st = db.Prepare(s);
+    if (!st.ok()) return Error{fmt::format("preparing report ingest: {}", st.error())};
+    prepared.push_back(std::move(*st));
+  }
+  st_.reset(new Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
+                           std::move(prepared[3]), std::move(prepared[4]), std::move(prepared[5])});
+  return Status::Ok();
+}
+
+Result<bool> ReportIngest::BatchSeen(const std::string& probe_id, int64_t round, int64_t seq) {
+  Statement& seen = st_->batch_seen;
+  seen.Reset();
+  seen.Bind(1, probe_id).Bind(2, round).Bind(3, seq);
+  auto row = seen.Step();
+  seen.Reset();  // a cached statement left mid-result would pin a read snapshot
+  return row;
+}
+
 Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
                                            const wire::ReportBatch& batch) {
   Store& db = store_.store();
@@ -57,24 +111,22 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
     return Error{
         fmt::format("probe '{}': storing round {} seq {} failed: {}", probe_id, round, seq, what)};
   };
+  if (Status s = Prepare(); !s.ok()) return fail(s.error());
 
   Transaction tx(db);
   if (!tx.status().ok()) return fail(tx.status().error());
-  auto assigned = db.Prepare(
-      "SELECT acked_seq, counters_seq FROM fleet_round_probes WHERE round_id = ? AND probe_id = ?");
-  if (!assigned.ok()) return fail(assigned.error());
-  assigned->Bind(1, round).Bind(2, probe_id);
-  auto row = assigned->Step();
+  Statement& assigned = st_->round_probe;
+  assigned.Reset();
+  assigned.Bind(1, round).Bind(2, probe_id);
+  auto row = assigned.Step();
   if (!row.ok()) return fail(row.error());
   if (!*row)
     return Error{fmt::format("probe '{}': round {} is not assigned to it", probe_id, round)};
-  int64_t acked = assigned->ColumnInt(0);
-  const int64_t counters_seq = assigned->ColumnInt(1);
-  auto seen =
-      db.Prepare("SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?");
-  if (!seen.ok()) return fail(seen.error());
-  seen->Bind(1, probe_id).Bind(2, round).Bind(3, seq);
-  auto dup = seen->Step();
+  int64_t acked = assigned.ColumnInt(0);
+  const int64_t counters_seq = assigned.ColumnInt(1);
+  const int64_t done_seq = batch.done ? seq : assigned.ColumnInt(2);
+  assigned.Reset();
+  auto dup = BatchSeen(probe_id, round, seq);
   if (!dup.ok()) return fail(dup.error());
   if (*dup) {
     out.kind = IngestOutcome::kDuplicate;
@@ -83,94 +135,71 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
   }
 
   const int64_t now = UnixNow();
-  auto ins = db.Prepare(
-      "INSERT OR IGNORE INTO fleet_results(round_id, probe_id, ip, port, state, service, banner, "
-      "tls_subject, tls_issuer, connect_us, committed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-  auto host = db.Prepare(
-      "INSERT INTO fleet_hosts(ip, first_round, last_round, dirty) VALUES(?, ?, ?, 1) "
-      "ON CONFLICT(ip) DO UPDATE SET last_round = MAX(last_round, excluded.last_round), dirty = 1");
-  if (!ins.ok()) return fail(ins.error());
-  if (!host.ok()) return fail(host.error());
+  Statement& ins = st_->insert_result;
+  std::vector<Ipv4> open_hosts;
+  open_hosts.reserve(batch.results.size());
   for (const wire::PortResult& r : batch.results) {
-    ins->Reset();
-    ins->Bind(1, round).Bind(2, probe_id).Bind(3, int64_t{r.ip}).Bind(4, int64_t{r.port});
-    ins->Bind(5, int64_t{static_cast<uint8_t>(r.state)}).Bind(6, r.service);
-    ins->BindBlob(7, r.banner.data(), r.banner.size());
+    ins.Reset();
+    ins.Bind(1, round).Bind(2, probe_id).Bind(3, int64_t{r.ip}).Bind(4, int64_t{r.port});
+    ins.Bind(5, int64_t{static_cast<uint8_t>(r.state)}).Bind(6, r.service);
+    ins.BindBlob(7, r.banner.data(), r.banner.size());
     if (!r.tls || r.tls->subject.empty())
-      ins->BindNull(8);
+      ins.BindNull(8);
     else
-      ins->Bind(8, r.tls->subject);
+      ins.Bind(8, r.tls->subject);
     if (!r.tls || r.tls->issuer.empty())
-      ins->BindNull(9);
+      ins.BindNull(9);
     else
-      ins->Bind(9, r.tls->issuer);
-    ins->Bind(10, int64_t{r.connect_us}).Bind(11, now);
-    if (Status s = ins->Run(); !s.ok()) return fail(s.error());
+      ins.Bind(9, r.tls->issuer);
+    ins.Bind(10, int64_t{r.connect_us}).Bind(11, now);
+    if (Status s = ins.Run(); !s.ok()) return fail(s.error());
     out.new_results += static_cast<uint64_t>(sqlite3_changes(db.handle()));
-    if (r.state == wire::PortState::kOpen) {
-      host->Reset();
-      host->Bind(1, int64_t{r.ip}).Bind(2, round).Bind(3, round);
-      if (Status s = host->Run(); !s.ok()) return fail(s.error());
-    }
+    if (r.state == wire::PortState::kOpen) open_hosts.push_back(r.ip);
+  }
+  // One host row touch per host, however many of its ports the batch holds.
+  std::sort(open_hosts.begin(), open_hosts.end());
+  open_hosts.erase(std::unique(open_hosts.begin(), open_hosts.end()), open_hosts.end());
+  Statement& host = st_->touch_host;
+  for (Ipv4 ip : open_hosts) {
+    host.Reset();
+    host.Bind(1, int64_t{ip}).Bind(2, round).Bind(3, round);
+    if (Status s = host.Run(); !s.ok()) return fail(s.error());
   }
 
-  auto batch_row = db.Prepare(
-      "INSERT INTO fleet_batches(probe_id, round_id, seq, results, committed_at) "
-      "VALUES(?,?,?,?,?)");
-  if (!batch_row.ok()) return fail(batch_row.error());
-  batch_row->Bind(1, probe_id)
+  Statement& batch_row = st_->insert_batch;
+  batch_row.Reset();
+  batch_row.Bind(1, probe_id)
       .Bind(2, round)
       .Bind(3, seq)
       .Bind(4, static_cast<int64_t>(batch.results.size()))
       .Bind(5, now);
-  if (Status s = batch_row->Run(); !s.ok()) return fail(s.error());
+  if (Status s = batch_row.Run(); !s.ok()) return fail(s.error());
 
   // Advance the contiguous watermark over batches that arrived early.
-  auto next =
-      db.Prepare("SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?");
-  if (!next.ok()) return fail(next.error());
   for (;;) {
-    next->Reset();
-    next->Bind(1, probe_id).Bind(2, round).Bind(3, acked + 1);
-    auto has = next->Step();
+    auto has = BatchSeen(probe_id, round, acked + 1);
     if (!has.ok()) return fail(has.error());
     if (!*has) break;
     ++acked;
   }
 
-  // Counters are cumulative: keep those of the highest seq seen.
-  const wire::Counters& c = batch.counters;
-  const bool newer = seq > counters_seq;
-  auto upd = db.Prepare(
-      "UPDATE fleet_round_probes SET results = results + ?, acked_seq = ?, done = MAX(done, ?), "
-      "attempts = CASE WHEN ? THEN ? ELSE attempts END, "
-      "bytes_sent = CASE WHEN ? THEN ? ELSE bytes_sent END, "
-      "bytes_received = CASE WHEN ? THEN ? ELSE bytes_received END, "
-      "counters_seq = MAX(counters_seq, ?), "
-      "done_seq = CASE WHEN ? THEN ? ELSE done_seq END WHERE round_id = ? AND probe_id = ?");
-  if (!upd.ok()) return fail(upd.error());
-  upd->Bind(1, static_cast<int64_t>(out.new_results))
-      .Bind(2, acked)
-      .Bind(3, int64_t{0})
-      .Bind(4, int64_t{newer})
-      .Bind(5, static_cast<int64_t>(c.attempts))
-      .Bind(6, int64_t{newer})
-      .Bind(7, static_cast<int64_t>(c.bytes_sent))
-      .Bind(8, int64_t{newer})
-      .Bind(9, static_cast<int64_t>(c.bytes_received))
-      .Bind(10, seq)
-      .Bind(11, int64_t{batch.done})
-      .Bind(12, seq)
-      .Bind(13, round)
-      .Bind(14, probe_id);
-  if (Status s = upd->Run(); !s.ok()) return fail(s.error());
   // The round is done for this probe once its last batch and all before it are in.
-  if (Status s = db.Exec(fmt::format(
-          "UPDATE fleet_round_probes SET done = 1 WHERE round_id = {} AND probe_id = '{}' "
-          "AND done_seq > 0 AND acked_seq >= done_seq",
-          round, probe_id));
-      !s.ok())
-    return fail(s.error());
+  const wire::Counters& c = batch.counters;
+  const bool done = done_seq > 0 && acked >= done_seq;
+  Statement& upd = st_->update_round_probe;
+  upd.Reset();
+  upd.Bind(1, static_cast<int64_t>(out.new_results))
+      .Bind(2, acked)
+      .Bind(3, int64_t{seq > counters_seq})
+      .Bind(4, static_cast<int64_t>(c.attempts))
+      .Bind(5, static_cast<int64_t>(c.bytes_sent))
+      .Bind(6, static_cast<int64_t>(c.bytes_received))
+      .Bind(7, seq)
+      .Bind(8, done_seq)
+      .Bind(9, int64_t{done})
+      .Bind(10, round)
+      .Bind(11, probe_id);
+  if (Status s = upd.Run(); !s.ok()) return fail(s.error());
   if (Status s = tx.Commit(); !s.ok()) return fail(s.error());
 
   out.kind = IngestOutcome::kCommitted;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -35,7 +36,8 @@ struct IngestOutcome {
 
 class ReportIngest {
  public:
-  explicit ReportIngest(FleetStore& store) : store_(store) {}
+  explicit ReportIngest(FleetStore& store);
+  ~ReportIngest();
 
   // `topic_probe_id`: the <id> of the topic the bytes arrived on.
   IngestOutcome Ingest(const std::string& topic_probe_id, std::span<const uint8_t> bytes);
@@ -48,13 +50,17 @@ class ReportIngest {
     VerifyingKey key;
     RangeSet region;
   };
+  struct Statements;
   const KnownProbe* Find(const std::string& id);
+  Status Prepare();
+  Result<bool> BatchSeen(const std::string& probe_id, int64_t round, int64_t seq);
   IngestOutcome Refuse(const std::string& probe_id, std::string reason);
   // The transactional part; an error means nothing was stored.
   Result<IngestOutcome> Commit(const std::string& probe_id, const wire::ReportBatch& batch);
 
   FleetStore& store_;
   std::map<std::string, KnownProbe> probes_;
+  std::unique_ptr<Statements> st_;  // prepared on first use
 };
 
 }  // namespace narrowscan::fleet
