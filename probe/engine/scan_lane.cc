@@ -490,19 +490,11 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
     if (finished_ || !Allowed(reply.ip)) return;
     const uint64_t key = (uint64_t{reply.ip} << 16) | reply.port;
     if (!syn_seen_.insert(key).second) return;  // retransmitted SYN-ACK
-    if (!reply.open) {
+    if (!reply.open || !config_.grab_banners) {
       ScanResult r;
       r.ip = reply.ip;
       r.port = reply.port;
-      r.state = PortState::kClosed;
-      Report(std::move(r));
-      return;
-    }
-    if (!config_.grab_banners) {
-      ScanResult r;
-      r.ip = reply.ip;
-      r.port = reply.port;
-      r.state = PortState::kOpen;
+      r.state = reply.open ? PortState::kOpen : PortState::kClosed;
       Report(std::move(r));
       return;
     }

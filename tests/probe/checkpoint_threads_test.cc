@@ -55,20 +55,23 @@ TEST(Checkpoint, FormatOneLoadsAsOneThreadAndUnknownFormatsAreRefused) {
 }
 
 TEST(ScanOptions, ThreadsDefaultAndBounds) {
-  ScanOptions o;
-  o.targets = "127.0.0.0/30";
-  o.ports = "80";
-  o.no_default_excludes = true;
-  auto resolved = ResolveScanOptions(o);
-  ASSERT_TRUE(resolved.ok()) << resolved.error();
-  EXPECT_EQ(resolved->config.threads, DefaultScanThreads());
   EXPECT_GE(DefaultScanThreads(), 1u);
   EXPECT_LE(DefaultScanThreads(), 4u);
-  o.threads = 0;
-  ASSERT_FALSE(ResolveScanOptions(o).ok());
-  EXPECT_NE(ResolveScanOptions(o).error().find("--threads"), std::string::npos);
-  o.threads = 3;
-  EXPECT_EQ(ResolveScanOptions(o)->config.threads, 3u);
+  auto threads_of = [](std::optional<uint32_t> threads) {
+    ScanOptions options;
+    options.targets = "127.0.0.0/30";
+    options.ports = "80";
+    options.no_default_excludes = true;
+    options.threads = threads;
+    return ResolveScanOptions(options);
+  };
+  EXPECT_EQ(threads_of(std::nullopt).value().config.threads, DefaultScanThreads());
+  EXPECT_EQ(threads_of(3).value().config.threads, 3u);
+  for (uint32_t bad : {0u, kMaxScanThreads + 1}) {
+    auto refused = threads_of(bad);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().find("--threads"), std::string::npos) << refused.error();
+  }
 }
 
 }  // namespace
