@@ -1,11 +1,15 @@
 #include "tests/fleet/fleet_cluster.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -49,7 +53,8 @@ void StopProcess(pid_t& pid, int signal) {
 
 }  // namespace
 
-FleetCluster::FleetCluster(const std::string& name, std::vector<ProbeSpec> probes, double rate)
+FleetCluster::FleetCluster(const std::string& name, std::vector<ProbeSpec> probes, double rate,
+                           Broker broker)
     : probes_(std::move(probes)) {
   const unsigned pid = static_cast<unsigned>(::getpid());
   base_ = (127u << 24) | ((100u + pid % 100) << 16) | ((4u * (pid / 100 % 64)) << 8);
@@ -58,7 +63,8 @@ FleetCluster::FleetCluster(const std::string& name, std::vector<ProbeSpec> probe
   dir_ = (fs::temp_directory_path() / fmt_name(name)).string();
   fs::remove_all(dir_);
   fs::create_directories(dir_);
-  if (!StartBroker() || !StartTestbed()) return;
+  const bool broker_up = broker == Broker::kStartNow ? StartBroker() : ReserveBrokerPort();
+  if (!broker_up || !StartTestbed()) return;
   auto keys = [&](const std::string& who) {
     return Narrowscan({"keys", "init", "--key", dir_ + "/" + who + ".key", "--pub",
                        dir_ + "/" + who + ".pub"},
@@ -134,6 +140,35 @@ CommandOutput FleetCluster::Narrowscan(const std::vector<std::string>& args, boo
   const int status = ::pclose(p);
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return out;
+}
+
+bool FleetCluster::ReserveBrokerPort() {
+  // Below the ephemeral range, so the scans' outgoing connections cannot take the port
+  // before the broker binds it; free now (a bind succeeds) and nothing listens on it
+  // until StartBroker().
+  int ephemeral_first = 32768;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_first;
+  const int span = std::max(1, ephemeral_first - 20000);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int port = 20000 + static_cast<int>((::getpid() * 7919u + attempt * 104729u) % span);
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool free = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    if (fd >= 0) ::close(fd);
+    if (free) {
+      broker_port_ = port;
+      return true;
+    }
+  }
+  ADD_FAILURE() << "no free loopback port for the broker";
+  return false;
+}
+
+std::string FleetCluster::Log(const std::string& name) const {
+  return ReadAll(dir_ + "/" + name + ".log");
 }
 
 bool FleetCluster::StartBroker() {

@@ -30,9 +30,12 @@ struct CommandOutput {
 
 class FleetCluster {
  public:
+  enum class Broker { kStartNow, kStartLater };
   // `name` names the temporary folder. Fails the current test (ADD_FAILURE) when a
-  // part cannot start; check ok() before using it.
-  FleetCluster(const std::string& name, std::vector<ProbeSpec> probes, double rate);
+  // part cannot start; check ok() before using it. With Broker::kStartLater the
+  // configs name a free port that nothing listens on until StartBroker().
+  FleetCluster(const std::string& name, std::vector<ProbeSpec> probes, double rate,
+               Broker broker = Broker::kStartNow);
   ~FleetCluster();
   bool ok() const { return ok_; }
   const std::string& dir() const { return dir_; }
@@ -45,6 +48,7 @@ class FleetCluster {
   void KillController(int signal);
   bool StartProbe(const std::string& id);
   void KillProbe(const std::string& id, int signal);
+  bool StartBroker();    // on broker_port() once chosen (start-broker --port)
   bool RestartBroker();  // stop (SIGTERM: persistence saved) and start on the same port
   void KillBroker();
   int broker_port() const { return broker_port_; }
@@ -53,6 +57,9 @@ class FleetCluster {
   // its connection log; `lines` gets the number of lines read.
   std::set<std::pair<Ipv4, uint16_t>> LoggedConnections(size_t from = 0, size_t* lines = nullptr);
   std::vector<std::pair<Ipv4, uint16_t>> LoggedConnectionList(size_t from = 0);
+
+  // The process's output so far (controller.log, <probe id>.log).
+  std::string Log(const std::string& name) const;
 
   // Publishes as the controller's broker account (mosquitto_pub).
   bool PublishAsController(const std::string& topic, const std::string& payload_file, bool retain);
@@ -65,7 +72,7 @@ class FleetCluster {
 
  private:
   pid_t Spawn(const std::vector<std::string>& argv, const std::string& log);
-  bool StartBroker();
+  bool ReserveBrokerPort();
   bool StartTestbed();
   void WriteConfigs(double rate);
   static std::string fmt_name(const std::string& name);

@@ -89,6 +89,34 @@ TEST(FleetEndToEnd, TwoProbesTwoRoundsNarrowTheSecondRound) {
   EXPECT_EQ(json::parse(probes.out).size(), 2u);
 }
 
+// Services start in any order (systemd, a reboot): a controller and a probe that come
+// up before the broker keep retrying their first connect and join once it listens.
+TEST(FleetEndToEnd, ControllerAndProbeStartedBeforeTheBrokerJoinOnceItIsUp) {
+  FleetCluster c("order", {{"p1", 0}}, 3000, FleetCluster::Broker::kStartLater);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(c.StartController());
+  ASSERT_TRUE(c.StartProbe("p1"));
+  // Both report that their first attempt found no broker (they start at once, then
+  // retry in the background).
+  auto waiting = [&](const std::string& log) {
+    for (int i = 0; i < 600 && c.Log(log).find("connecting") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return c.Log(log).find("connecting") != std::string::npos;
+  };
+  ASSERT_TRUE(waiting("controller")) << c.Log("controller");
+  ASSERT_TRUE(waiting("p1")) << c.Log("p1");
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // a few failed retries
+  ASSERT_TRUE(c.StartBroker());
+
+  const json r = RunRound(c);
+  ASSERT_FALSE(r.is_discarded());
+  EXPECT_EQ(r["end_reason"], "all probes done");
+  EXPECT_EQ(r["probes_done"], 1);
+  const Pairs stored = StoredResults(c.Store(), r["round"].get<int64_t>());
+  EXPECT_GT(stored.size(), 100u);
+  EXPECT_EQ(stored, c.LoggedConnections());
+}
+
 TEST(FleetEndToEnd, FaultsLoseNothingAndStoreEverythingOnce) {
   FleetCluster c("faults", kTwoProbes, 600);  // slow enough to break things mid-round
   ASSERT_TRUE(c.ok());
