@@ -98,7 +98,10 @@ TEST(KeywordPrefilter, UsesRequiredLiteralsAndStarts) {
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->unfiltered(), std::vector<uint32_t>{3});
   EXPECT_EQ(Admitted(*p, "MOBOTIX M24 camera"), (std::set<uint32_t>{0, 3}));
+  EXPECT_TRUE(p->certain(1));  // plain text: compared exactly
+  EXPECT_FALSE(p->certain(0));
   EXPECT_EQ(Admitted(*p, "Reolink"), (std::set<uint32_t>{1, 3}));
+  EXPECT_EQ(Admitted(*p, "Reolink2"), (std::set<uint32_t>{3}));
   EXPECT_EQ(Admitted(*p, "reolink"), (std::set<uint32_t>{3}));  // case-sensitive start
   EXPECT_EQ(Admitted(*p, "xReolink"), (std::set<uint32_t>{3}));
   EXPECT_EQ(Admitted(*p, "WD My Cloud"), (std::set<uint32_t>{2, 3}));
