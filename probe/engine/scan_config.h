@@ -47,6 +47,10 @@ struct ScanConfig {
   std::chrono::milliseconds idle_gap{500};            // end the grab after this much silence
   size_t max_banner_bytes = 4096;
   bool grab_banners = true;
+  // Report only open pairs; the others are still counted. Most attempts of a scan are
+  // closed or time out: not building and handing over their results saves the work
+  // and, with threads, the memory of results queued for the caller's thread.
+  bool open_only = false;
 
   // --syn: stateless SYN discovery on a raw socket, then connect-based grabbing of the
   // ports that answered. syn_wait: how long to listen for replies after the last SYN.

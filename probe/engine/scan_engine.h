@@ -21,8 +21,8 @@
 //   addresses that became excluded (their results are dropped).
 // - Results: on_result is called on the io_context thread, once per attempted pair
 //   (connect mode) or once per answering pair (--syn: open, and closed from RSTs; no
-//   per-target state, so no timeouts). Other lanes' results are handed over in
-//   batches (LaneOutbox).
+//   per-target state, so no timeouts); only open ones with ScanConfig::open_only.
+//   Other lanes' results are handed over in batches (LaneOutbox).
 // - Checkpoints: CheckpointPositions() holds one permutation position per lane such
 //   that every pair of the lane before it has been passed to on_result or skipped; a
 //   new engine with the same space, seed, shard and threads, started there

@@ -401,6 +401,7 @@ class ScanLaneImpl final : public ScanLane, public std::enable_shared_from_this<
         break;
     }
     if (!config_.syn) Bump(counters_.done);
+    if (config_.open_only && result.state != PortState::kOpen) return;
     if (callbacks_.on_result) callbacks_.on_result(std::move(result));
   }
 

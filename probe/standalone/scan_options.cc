@@ -97,6 +97,7 @@ Result<ResolvedScan> ResolveScanOptions(const ScanOptions& o) {
   c.idle_gap = std::chrono::milliseconds(o.idle_ms);
   c.max_banner_bytes = o.max_banner;
   c.grab_banners = !o.no_banners;
+  c.open_only = !o.all_states;
   c.syn = o.syn;
   c.syn_wait = std::chrono::milliseconds(o.syn_wait_ms);
   // Excluded addresses are left out of the space itself, so the permutation only walks

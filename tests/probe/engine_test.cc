@@ -498,6 +498,13 @@ TEST(ScanEngine, ThreadsSplitTheShardExactly) {
   EXPECT_EQ(states(three), states(one));
   EXPECT_EQ(three.counters.attempts, one.counters.attempts);
   EXPECT_GT(three.counters.open, 5u);
+  // open_only: the same counts, only the open pairs reported.
+  c.open_only = true;
+  const ScanRun open_only = Scan(c, space);
+  EXPECT_EQ(open_only.results.size(), three.counters.open);
+  for (const auto& r : open_only.results) EXPECT_EQ(r.state, PortState::kOpen);
+  EXPECT_EQ(open_only.counters.closed, three.counters.closed);
+  c.open_only = false;
   // Every shard together is the whole space.
   std::set<std::pair<Ipv4, uint16_t>> all;
   for (uint32_t shard = 0; shard < 3; ++shard) {
