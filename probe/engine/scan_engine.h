@@ -13,8 +13,11 @@
 //   mode; at least 1), so the totals hold exactly as sums. The per-/24 cap is then an
 //   approximation from below: a /24's pairs are spread over the lanes by the random
 //   order, and a lane's share of the cap is never borrowed by another, so a /24 may
-//   get less than its cap, never more. In --syn mode only lane 0 receives, reports
-//   and grabs banners (with the whole max_concurrency); the other lanes only send.
+//   get less than its cap, never more. The concurrency split is the same kind of
+//   approximation: a lane's idle sockets are not lent to a busier one. In --syn mode
+//   lane 0 owns the receive socket, reports and grabs banners (with the whole
+//   max_concurrency); every lane sends and reads replies (ScanLane).
+// - Pause/Resume/Stop/UpdateExclusions before Start() do nothing.
 // - Safety: right before every attempt the address is checked against the scope (if
 //   set) and the current exclusions; UpdateExclusions() replaces them at any time from
 //   any thread, takes effect for the next attempt, and aborts in-flight sessions to
@@ -24,10 +27,10 @@
 //   per-target state, so no timeouts); only open ones with ScanConfig::open_only.
 //   Other lanes' results are handed over in batches (LaneOutbox).
 // - Checkpoints: CheckpointPositions() holds one permutation position per lane such
-//   that every pair of the lane before it has been passed to on_result or skipped; a
-//   new engine with the same space, seed, shard and threads, started there
-//   (ScanConfig::start_positions), covers the rest (in-flight pairs at the stop are
-//   redone).
+//   that every pair of the lane before it has been passed to on_result (or counted,
+//   with open_only) or skipped; a new engine with the same space, seed, shard and
+//   threads, started there (ScanConfig::start_positions), covers the rest (in-flight
+//   pairs at the stop are redone).
 // - Pause()/Resume() stop and restart new attempts (in-flight ones finish), e.g. when
 //   the caller's spool is full. Stop() ends the scan early: no new attempts, in-flight
 //   sessions are aborted, on_done runs.
