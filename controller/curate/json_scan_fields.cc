@@ -5,7 +5,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "controller/estimation/text_encoding.h"
+#include "common/base64.h"
 
 namespace narrowscan {
 

@@ -4,8 +4,8 @@
 
 #include <cctype>
 
-#include "controller/curate/x509_names.h"
-#include "controller/estimation/text_encoding.h"
+#include "common/base64.h"
+#include "common/x509_name.h"
 
 namespace narrowscan {
 

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/utf8.h"
+
 namespace narrowscan {
 namespace {
 
@@ -159,25 +161,6 @@ std::optional<std::string_view> RealmOf(std::string_view value) {
   return rest.substr(0, end);
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Decodes the entity at html[i] == '&' into *out; returns its length, or 0 if none.
 size_t DecodeEntity(std::string_view html, size_t i, std::string* out) {
   const size_t semi = html.find(';', i);
@@ -200,7 +183,7 @@ size_t DecodeEntity(std::string_view html, size_t i, std::string* out) {
       cp = cp * (hex ? 16 : 10) + d;
       if (cp > 0x10FFFF) cp = 0x110000;  // stays out of range, no overflow
     }
-    AppendUtf8(cp, out);
+    AppendUtf8(cp == 0 ? 0xFFFDu : cp, out);  // &#0; is U+FFFD in HTML
     return semi - i + 1;
   }
   struct Named {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/base64.h"
 #include "controller/estimation/text_encoding.h"
 
 namespace narrowscan {

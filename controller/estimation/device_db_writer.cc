@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/base64.h"
+#include "common/utf8.h"
 #include "controller/estimation/text_encoding.h"
 
 namespace narrowscan {

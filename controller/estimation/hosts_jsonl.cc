@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
+#include "common/utf8.h"
 #include "controller/estimation/text_encoding.h"
 
 namespace narrowscan {

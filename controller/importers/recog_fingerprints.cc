@@ -6,7 +6,7 @@
 #include <functional>
 #include <memory>
 
-#include "controller/estimation/text_encoding.h"
+#include "common/base64.h"
 #include "controller/estimation/value_template.h"
 #include "controller/importers/regex_conversion.h"
 

@@ -1,12 +1,11 @@
 #include "probe/grabbers/tls_certificate.h"
 
-#include <mbedtls/asn1.h>
-#include <mbedtls/oid.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 
 #include <cstdio>
-#include <vector>
+
+#include "common/x509_name.h"
 
 namespace narrowscan {
 namespace {
@@ -30,99 +29,7 @@ std::string Time(const mbedtls_x509_time& t) {
   return buf;
 }
 
-// Appends a code point as UTF-8 (BMPString values are UCS-2).
-void AppendUtf8(std::string* out, uint32_t c) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
-std::string ValueText(const mbedtls_asn1_buf& val) {
-  std::string raw;
-  if (val.tag == MBEDTLS_ASN1_BMP_STRING) {
-    for (size_t i = 0; i + 1 < val.len; i += 2) AppendUtf8(&raw, (val.p[i] << 8) | val.p[i + 1]);
-  } else {
-    raw.assign(reinterpret_cast<const char*>(val.p), val.len);
-  }
-  return raw;
-}
-
-// RFC 4514 §2.4.
-std::string Escape(const std::string& value) {
-  std::string out;
-  for (size_t i = 0; i < value.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(value[i]);
-    const bool special = c == '"' || c == '+' || c == ',' || c == ';' || c == '<' || c == '>' ||
-                         c == '\\' || (i == 0 && (c == '#' || c == ' ')) ||
-                         (i + 1 == value.size() && c == ' ');
-    if (special) {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20 || c == 0x7F) {
-      out.push_back('\\');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
-}
-
-std::string Attribute(const mbedtls_asn1_named_data& n) {
-  const char* short_name = nullptr;
-  if (mbedtls_oid_get_attr_short_name(&n.oid, &short_name) == 0 && short_name != nullptr) {
-    return std::string(short_name) + "=" + Escape(ValueText(n.val));
-  }
-  // Unknown type: dotted OID and the BER value in hex (RFC 4514 §2.4, '#' form).
-  char oid[128];
-  if (mbedtls_oid_get_numeric_string(oid, sizeof oid, &n.oid) < 0)
-    std::snprintf(oid, sizeof oid, "?");
-  std::string ber;
-  ber.push_back(static_cast<char>(n.val.tag));
-  if (n.val.len < 128) {
-    ber.push_back(static_cast<char>(n.val.len));
-  } else {
-    std::string len;
-    for (size_t l = n.val.len; l > 0; l >>= 8) len.insert(len.begin(), static_cast<char>(l & 0xFF));
-    ber.push_back(static_cast<char>(0x80 | len.size()));
-    ber += len;
-  }
-  ber.append(reinterpret_cast<const char*>(n.val.p), n.val.len);
-  return std::string(oid) + "=#" +
-         Hex(reinterpret_cast<const unsigned char*>(ber.data()), ber.size());
-}
-
 }  // namespace
-
-std::string FormatRfc4514(const mbedtls_asn1_named_data* name) {
-  // mbedTLS keeps the DER order (most general first) and marks the later members of a
-  // multi-valued RDN with next_merged on the member before them.
-  std::vector<std::string> rdns;
-  bool continue_rdn = false;
-  for (const mbedtls_asn1_named_data* n = name; n != nullptr; n = n->next) {
-    if (n->oid.p == nullptr) continue;
-    if (continue_rdn && !rdns.empty()) {
-      rdns.back() += "+" + Attribute(*n);
-    } else {
-      rdns.push_back(Attribute(*n));
-    }
-    continue_rdn = n->next_merged != 0;
-  }
-  std::string out;
-  for (auto it = rdns.rbegin(); it != rdns.rend(); ++it) {
-    if (!out.empty()) out.push_back(',');
-    out += *it;
-  }
-  return out;
-}
 
 TlsInfo DescribeCertificate(const mbedtls_x509_crt& crt) {
   TlsInfo info;

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
+#include "common/utf8.h"
 #include "probe/standalone/result_json.h"
 
 namespace narrowscan {

@@ -9,16 +9,11 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
-#include <string_view>
 
 #include "common/result.h"
 #include "probe/engine/scan_result.h"
 
 namespace narrowscan {
-
-bool IsValidUtf8(std::string_view bytes);
-std::string Base64Encode(std::string_view bytes);
-Result<std::string> Base64Decode(std::string_view text);
 
 nlohmann::ordered_json ResultToJson(const ScanResult& result);
 // The inverse, for grouping a results file into hosts (only the fields hosts need:

@@ -89,19 +89,6 @@ TEST(ScanOptions, DefaultExclusionsRemoveReservedTargets) {
   EXPECT_EQ(ResolveScanOptions(o)->space.Size(), 256u);
 }
 
-TEST(ResultJson, Utf8AndBase64) {
-  EXPECT_TRUE(IsValidUtf8("plain \xe3\x81\x82"));
-  EXPECT_FALSE(IsValidUtf8("\xff\xfd\x01"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xe3\x81"));      // truncated
-  for (std::string s : {"", "a", "ab", "abc", "abcd", "\xff\x00\x01"}) {
-    EXPECT_EQ(Base64Decode(Base64Encode(s)).value(), s);
-  }
-  EXPECT_EQ(Base64Encode("Man"), "TWFu");
-  EXPECT_EQ(Base64Encode("Ma"), "TWE=");
-}
-
 TEST(ResultJson, NonUtf8BannerGoesToBase64AndBack) {
   ScanResult r;
   r.ip = 0x7F000001;

@@ -5,7 +5,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "common/port_list.h"
+#include "common/utf8.h"
 #include "controller/cli/cli_options.h"
 #include "controller/curate/banner_display.h"
 #include "controller/curate/cluster_catalog.h"
