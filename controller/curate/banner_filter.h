@@ -1,7 +1,7 @@
 // BannerFilter: removes banners that cannot identify a device or are clearly not IoT
 // (paper §4.1.1), by named rules read from a text file.
 //
-// Rules file, one rule a line ('#' starts a comment line):
+// Rules file (lexical rules and errors: rule_file.h), one rule a line:
 //     NAME  TARGET  REGEX
 // NAME is [A-Za-z0-9._-]+, unique. TARGET is what the RE2 regex (rest of the line,
 // unanchored search, bytes as Latin-1) is run on:

@@ -3,7 +3,7 @@
 // counters, uptimes, …) into fixed placeholders, so that identical devices produce
 // identical text (paper §4.1.2). Pure: no I/O besides Load().
 //
-// Rules file, one rule a line ('#' starts a comment line):
+// Rules file (lexical rules and errors: rule_file.h), one rule a line:
 //     NAME  REPLACEMENT  REGEX
 // REPLACEMENT is an RE2 rewrite string (\0-\9 refer to groups) without whitespace;
 // \xHH writes a byte (\x20 a space). REGEX (RE2, Latin-1) is the rest of the line.

@@ -18,6 +18,7 @@
 #include "controller/curate/iot_features.h"
 #include "controller/curate/keyword_suggester.h"
 #include "controller/curate/review_decisions.h"
+#include "controller/curate/stored_banner.h"
 #include "controller/estimation/banner_fields.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/device_db_writer.h"
@@ -74,17 +75,15 @@ Status AssignWeights(std::vector<Keyword>* keywords, const std::vector<bool>& gi
   return Status::Ok();
 }
 
+BannerRecord RecordOfSample(const ClusterSample& s) {
+  return StoredBannerRecord(s.port, s.service, s.banner, s.tls_subject, s.tls_issuer);
+}
+
 Host HostOfSample(const ClusterSample& s) {
   Host h;
   h.ip = FormatIpv4(s.ip);
   h.open_ports = {s.port};
-  BannerRecord r;
-  r.port = s.port;
-  r.service = s.service;
-  r.banner = s.banner;
-  if (!s.tls_subject.empty()) r.tls_subject = s.tls_subject;
-  if (!s.tls_issuer.empty()) r.tls_issuer = s.tls_issuer;
-  h.banners.push_back(std::move(r));
+  h.banners.push_back(RecordOfSample(s));
   return h;
 }
 
@@ -162,12 +161,7 @@ Result<PromotionResult> PromoteCluster(Store& store, const PromotionRequest& rq)
       return Error{s.error()};
     // Suggestions come from the normalised banner; take the best one that also
     // matches the raw sample, as the estimator will see raw banners.
-    BannerRecord raw;
-    raw.port = sample.port;
-    raw.service = sample.service;
-    raw.banner = sample.banner;
-    if (!sample.tls_subject.empty()) raw.tls_subject = sample.tls_subject;
-    if (!sample.tls_issuer.empty()) raw.tls_issuer = sample.tls_issuer;
+    const BannerRecord raw = RecordOfSample(sample);  // fields are views into it
     BannerFields fields;
     fields.Extract(raw);
     for (const KeywordSuggestion& s : suggester.Suggest(cluster->content, sample.port, 20)) {
@@ -189,12 +183,13 @@ Result<PromotionResult> PromoteCluster(Store& store, const PromotionRequest& rq)
   for (const Keyword& k : entry.keywords) total += k.weight;
   double bar = std::min(rq.threshold, total) - kEpsilon;
 
+  BannerRecord record = RecordOfSample(sample);
   DeviceExample example;
-  example.port = sample.port;
-  example.service = sample.service;
-  example.banner = sample.banner;
-  if (!sample.tls_subject.empty()) example.tls_subject = sample.tls_subject;
-  if (!sample.tls_issuer.empty()) example.tls_issuer = sample.tls_issuer;
+  example.port = record.port;
+  example.service = std::move(record.service);
+  example.banner = std::move(record.banner);
+  example.tls_subject = std::move(record.tls_subject);
+  example.tls_issuer = std::move(record.tls_issuer);
   for (auto [name, value] : {std::pair{"vendor", &entry.vendor},
                              {"product", &entry.product},
                              {"model", &entry.model},

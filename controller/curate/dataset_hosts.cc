@@ -1,5 +1,7 @@
 #include "controller/curate/dataset_hosts.h"
 
+#include "controller/curate/stored_banner.h"
+
 namespace narrowscan {
 
 Status ForEachDatasetHost(Store& store, int64_t dataset,
@@ -34,14 +36,9 @@ Status ForEachDatasetHost(Store& store, int64_t dataset,
       if (!port_row.ok()) return Error{port_row.error()};
     }
     while (*banner_row && static_cast<Ipv4>(banners->ColumnInt(0)) == ip) {
-      BannerRecord r;
-      r.port = static_cast<uint16_t>(banners->ColumnInt(1));
-      r.service = banners->ColumnText(2);
-      r.banner = banners->ColumnBlob(3);
-      std::string subject = banners->ColumnText(4), issuer = banners->ColumnText(5);
-      if (!subject.empty()) r.tls_subject = std::move(subject);
-      if (!issuer.empty()) r.tls_issuer = std::move(issuer);
-      host.banners.push_back(std::move(r));
+      host.banners.push_back(StoredBannerRecord(static_cast<uint16_t>(banners->ColumnInt(1)),
+                                                banners->ColumnText(2), banners->ColumnBlob(3),
+                                                banners->ColumnText(4), banners->ColumnText(5)));
       banner_row = banners->Step();
       if (!banner_row.ok()) return Error{banner_row.error()};
     }

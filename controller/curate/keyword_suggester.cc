@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "controller/curate/stored_banner.h"
 #include "controller/estimation/banner_fields.h"
 
 namespace narrowscan {
@@ -162,13 +163,7 @@ std::set<std::string> TokensOf(std::string_view text) {
 }
 
 BannerRecord RecordOf(const NormalizedBanner& b, uint16_t port) {
-  BannerRecord r;
-  r.port = port;
-  r.service = b.service;
-  r.banner = b.banner;
-  if (!b.tls_subject.empty()) r.tls_subject = b.tls_subject;
-  if (!b.tls_issuer.empty()) r.tls_issuer = b.tls_issuer;
-  return r;
+  return StoredBannerRecord(port, b.service, b.banner, b.tls_subject, b.tls_issuer);
 }
 
 // (key for df, field, value) of every distinctive candidate of one banner.

@@ -5,18 +5,12 @@
 #include <charconv>
 #include <vector>
 
+#include "controller/curate/hex_escapes.h"
 #include "controller/curate/masscan_record.h"
 
 namespace narrowscan {
 
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Splits off the next space-separated word of `rest`.
 std::string_view NextWord(std::string_view* rest) {
@@ -38,21 +32,6 @@ bool ParseNumber(std::string_view s, T* out) {
 }
 
 }  // namespace
-
-std::string UnescapeMasscanList(std::string_view t) {
-  std::string out;
-  out.reserve(t.size());
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] == '\\' && i + 3 < t.size() && t[i + 1] == 'x' && HexValue(t[i + 2]) >= 0 &&
-        HexValue(t[i + 3]) >= 0) {
-      out += static_cast<char>(HexValue(t[i + 2]) * 16 + HexValue(t[i + 3]));
-      i += 3;
-    } else {
-      out += t[i];
-    }
-  }
-  return out;
-}
 
 Result<ScanRecords> ParseMasscanListLine(std::string_view line) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
@@ -77,7 +56,7 @@ Result<ScanRecords> ParseMasscanListLine(std::string_view line) {
   if (kind == "banner") {
     std::string_view service = NextWord(&rest);
     if (service.empty()) return Error{"banner record without a service name"};
-    if (Status s = FillMasscanBanner(service, UnescapeMasscanList(rest), &r); !s.ok())
+    if (Status s = FillMasscanBanner(service, DecodeHexEscapes(rest), &r); !s.ok())
       return Error{s.error()};
   }
   return ScanRecords{std::move(r)};

@@ -1,6 +1,7 @@
 // masscan's list output (-oL): "open tcp 80 192.0.2.7 1589470736" for a port and
 // "banner tcp 80 192.0.2.7 1589470737 http HTTP/1.1 200 OK\x0d\x0a…" for a banner,
-// with every byte outside printable ASCII (and '\\', '<', '>', '&') written \xXX.
+// with every byte outside printable ASCII (and '\\', '<', '>', '&') written \xXX
+// (hex_escapes.h).
 // Comment lines ("#masscan", "# end") and empty lines carry nothing.
 #ifndef NARROWSCAN_CONTROLLER_CURATE_MASSCAN_LIST_FORMAT_H_
 #define NARROWSCAN_CONTROLLER_CURATE_MASSCAN_LIST_FORMAT_H_
@@ -15,9 +16,6 @@ namespace narrowscan {
 
 // Zero records for comments, closed ports and non-TCP lines; one otherwise.
 Result<ScanRecords> ParseMasscanListLine(std::string_view line);
-
-// Undoes \xXX escapes; a backslash not followed by x and two hex digits stays as is.
-std::string UnescapeMasscanList(std::string_view text);
 
 }  // namespace narrowscan
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "controller/curate/masscan_list_format.h"
+#include "controller/curate/hex_escapes.h"
 #include "controller/curate/scan_file_reader.h"
 #include "controller/curate/scan_format.h"
 
@@ -104,7 +104,14 @@ TEST(MasscanList, OpenAndBannerWithHexEscapes) {
   EXPECT_FALSE(ParseScanLine(ScanFormat::kMasscanList, "open tcp 80 192.0.2.9").ok());
   EXPECT_FALSE(ParseScanLine(ScanFormat::kMasscanList, "open tcp 0 192.0.2.9 1").ok());
   EXPECT_FALSE(ParseScanLine(ScanFormat::kMasscanList, "opened tcp 80 192.0.2.9 1").ok());
-  EXPECT_EQ(UnescapeMasscanList("a\\x4"), "a\\x4");  // truncated escape stays literal
+}
+
+TEST(HexEscapes, DecodeBytesAndLeaveTheRest) {
+  EXPECT_EQ(DecodeHexEscapes("a\\x4"), "a\\x4");  // truncated escape stays literal
+  EXPECT_EQ(DecodeHexEscapes("\\x41\\x0d\\x0A\\xff"), "A\r\n\xff");
+  EXPECT_EQ(DecodeHexEscapes("\\xg1 \\y41 \\1"), "\\xg1 \\y41 \\1");
+  EXPECT_EQ(DecodeHexEscapes("a\\x5cb"), "a\\b");
+  EXPECT_EQ(DecodeHexEscapes("a\\x5cb", "\\\\"), "a\\\\b");  // RE2 rewrite: literal backslash
 }
 
 TEST(HostsJsonl, BannersAndBannerlessPorts) {
