@@ -9,6 +9,7 @@
 #include "controller/curate/cluster_aggregator.h"
 #include "controller/curate/dataset_catalog.h"
 #include "controller/curate/iot_features.h"
+#include "controller/curate/port_certificates.h"
 
 namespace narrowscan {
 
@@ -90,6 +91,24 @@ Status WriteResults(Store& store, int64_t dataset, const std::vector<Cluster>& c
   return tx.Commit();
 }
 
+// The certificate names of every port in the dataset that presented one.
+Result<PortCertificates> LoadPortCertificates(Store& store, int64_t dataset) {
+  auto st = store.Prepare(
+      "SELECT ip, port, tls_subject, tls_issuer FROM curate_banners NOT INDEXED"
+      " WHERE dataset_id = ? AND (tls_subject <> '' OR tls_issuer <> '') ORDER BY id");
+  if (!st.ok()) return Error{st.error()};
+  st->Bind(1, dataset);
+  PortCertificates certificates;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return Error{row.error()};
+    if (!*row) break;
+    certificates.Add(static_cast<Ipv4>(st->ColumnInt(0)), static_cast<uint16_t>(st->ColumnInt(1)),
+                     st->ColumnText(2), st->ColumnText(3));
+  }
+  return certificates;
+}
+
 Status CountDecisions(Store& store, int64_t dataset, Funnel* f) {
   auto st = store.Prepare(
       "SELECT count(DISTINCT CASE WHEN action = 'promote' THEN cluster_key END),"
@@ -127,6 +146,8 @@ Result<Funnel> RunCuration(Store& store, const std::string& dataset, const Banne
   if (!id.ok()) return Error{id.error()};
   auto model = TrainIotLikelihood(store);
   if (!model.ok()) return Error{model.error()};
+  auto certificates = LoadPortCertificates(store, *id);
+  if (!certificates.ok()) return Error{certificates.error()};
 
   Funnel f;
   f.dataset = dataset;
@@ -146,13 +167,19 @@ Result<Funnel> RunCuration(Store& store, const std::string& dataset, const Banne
     auto row = st->Step();
     if (!row.ok()) return Error{row.error()};
     if (!*row) break;
-    auto port = static_cast<uint16_t>(st->ColumnInt(2));
+    const auto ip = static_cast<Ipv4>(st->ColumnInt(1));
+    const auto port = static_cast<uint16_t>(st->ColumnInt(2));
     std::string banner = st->ColumnBlob(4);
     std::string subject = st->ColumnText(5), issuer = st->ColumnText(6);
     ++f.banners;
     PortFunnel& pf = f.per_port[port];
     ++pf.banners;
-    int rule = filter.Match(banner, subject, issuer);
+    // A banner without names is judged with the certificate its port presented in
+    // another record (masscan's X509); the cluster keeps the banner as it was recorded.
+    const X509Names* port_names =
+        subject.empty() && issuer.empty() ? certificates->Find(ip, port) : nullptr;
+    int rule = port_names != nullptr ? filter.Match(banner, port_names->subject, port_names->issuer)
+                                     : filter.Match(banner, subject, issuer);
     if (rule >= 0) {
       ++f.removed_by_rule[static_cast<size_t>(rule)].second;
       continue;
@@ -162,8 +189,7 @@ Result<Funnel> RunCuration(Store& store, const std::string& dataset, const Banne
     NormalizedBanner n{st->ColumnText(3), normalizer.Normalize(banner),
                        subject.empty() ? subject : normalizer.Normalize(subject),
                        issuer.empty() ? issuer : normalizer.Normalize(issuer)};
-    aggregator.Add(std::move(n), static_cast<Ipv4>(st->ColumnInt(1)), port, st->ColumnInt(7),
-                   st->ColumnInt(0));
+    aggregator.Add(std::move(n), ip, port, st->ColumnInt(7), st->ColumnInt(0));
   }
   std::vector<Cluster> clusters = aggregator.Finish();
   f.clusters = static_cast<int64_t>(clusters.size());

@@ -1,6 +1,9 @@
 // `curate run`: filter → normalise → aggregate over one dataset of the store, and
 // the funnel it leaves behind (paper §4.1, Fig. 4).
 //
+// The filter sees each banner with the certificate names of its port: its own, or when
+// it has none those another record of the same (ip, port) carries (PortCertificates).
+//
 // A run replaces the dataset's previous clusters, members and filter counts in one
 // transaction; review decisions are stored by cluster key and are not touched, so
 // they survive re-runs. Clusters get their IoT-likelihood score from a model trained

@@ -118,9 +118,7 @@ TEST_P(TestbedCurationTest, EachProfilePortCollapsesToOneClusterAndNoiseIsFilter
     const testbed::Profile& p = ProfileOf(m.ip);
     if (p.noise) {
       ++noise_kept;
-      // masscan's "ssl" records only name the certificate: a corporate server's name
-      // cannot be told from a device's, so that one record type may survive.
-      if (m.service != "ssl") ADD_FAILURE() << "noise banner kept: " << p.id << " port " << m.port;
+      ADD_FAILURE() << "noise banner kept: " << p.id << " port " << m.port << " " << m.service;
     }
     clusters_of[{p.id, m.port, m.service}].insert(m.key);
   }
@@ -150,6 +148,46 @@ TEST_P(TestbedCurationTest, EachProfilePortCollapsesToOneClusterAndNoiseIsFilter
   std::printf("[ %s ] banners %lld, after filter %lld, clusters %lld, noise kept %zu\n", GetParam(),
               static_cast<long long>(funnel_.banners), static_cast<long long>(funnel_.after_filter),
               static_cast<long long>(funnel_.clusters), noise_kept);
+}
+
+// Hosting certificates: noise hosts whose HTTPS port presents a certificate from a public
+// CA. Only the certificate tells them apart from a device (a corporate portal's name
+// could be anyone's), and in the masscan formats only the X509 record carries it, so
+// the http and ssl records of the port must be judged with their port's certificate.
+TEST_P(TestbedCurationTest, DefaultRulesRemoveHostingCertificateNoise) {
+  std::set<std::string> hosting;  // noise profiles with a certificate
+  for (const auto& p : population_.spec.profiles)
+    if (p.noise && !p.tls_subject.empty()) hosting.insert(p.id);
+  ASSERT_FALSE(hosting.empty()) << "the default population has no hosting certificate";
+
+  auto st = store_->Prepare(
+      "SELECT b.id, b.ip, b.port, b.service, b.tls_subject, b.tls_issuer,"
+      " b.id IN (SELECT banner_id FROM curate_cluster_members WHERE dataset_id = ?)"
+      " FROM curate_banners b WHERE b.dataset_id = ?");
+  ASSERT_TRUE(st.ok());
+  st->Bind(1, dataset_).Bind(2, dataset_);
+  std::map<std::string, int> tls_port_banners, certificates_seen;
+  while (*st->Step()) {
+    const auto ip = static_cast<Ipv4>(st->ColumnInt(1));
+    const testbed::Profile& p = ProfileOf(ip);
+    if (!hosting.count(p.id)) continue;
+    const auto port = static_cast<uint16_t>(st->ColumnInt(2));
+    const testbed::PortSpec* spec = population_.Port(*host_of_.at(ip), port);
+    if (spec == nullptr || spec->protocol != testbed::Protocol::kHttps) continue;
+    ++tls_port_banners[p.id];
+    // The scan data carries the certificate's names (own record or X509 record)...
+    if (st->ColumnText(4) == p.tls_subject) {
+      ++certificates_seen[p.id];
+      EXPECT_EQ(st->ColumnText(5), p.tls_issuer.empty() ? p.tls_subject : p.tls_issuer) << p.id;
+    }
+    // ...and no banner of the port survives the filter.
+    EXPECT_EQ(st->ColumnInt(6), 0)
+        << p.id << " " << FormatIpv4(ip) << ":" << port << " " << st->ColumnText(3) << " kept";
+  }
+  for (const std::string& id : hosting) {
+    EXPECT_GT(tls_port_banners[id], 0) << id << ": no banners on its https port";
+    EXPECT_GT(certificates_seen[id], 0) << id << ": its certificate is not in the scan data";
+  }
 }
 
 TEST_P(TestbedCurationTest, PromotedTopClustersMatchTheirProfilesAndIdentifyTheHosts) {

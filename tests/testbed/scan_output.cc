@@ -6,9 +6,11 @@
 #include <cstring>
 #include <string>
 
+#include "common/base64.h"
 #include "tests/testbed/entropy.h"
 #include "tests/testbed/host_reply.h"
 #include "tests/testbed/json_text.h"
+#include "tests/testbed/tls_identity.h"
 
 namespace narrowscan::testbed {
 namespace {
@@ -74,6 +76,9 @@ class Writer {
         max_banners_(max_banners == 0 ? UINT64_MAX : max_banners) {}
 
   Result<ScanOutputStats> Run() {
+    if (format_ != ScanFormat::kHostsJsonl) {
+      if (Status s = MakeCertificates(); !s.ok()) return Error{s.error()};
+    }
     if (format_ == ScanFormat::kMasscanJson) buffer_.append("[\n");
     if (format_ == ScanFormat::kMasscanList) buffer_.append("#masscan\n");
     for (size_t i = 0; i < population_.hosts.size() && stats_.banners < max_banners_; ++i) {
@@ -88,6 +93,20 @@ class Writer {
 
  private:
   Error WriteError() const { return Error{fmt::format("write failed: {}", std::strerror(errno))}; }
+
+  // masscan records the server certificate (--capture cert is its default) as an
+  // "X509" banner: the DER in base64. One certificate per profile, with its names.
+  Status MakeCertificates() {
+    TlsIdentities identities;
+    if (Status s = identities.Create(population_.spec); !s.ok()) return s;
+    certificates_b64_.resize(population_.spec.profiles.size());
+    for (size_t p = 0; p < certificates_b64_.size(); ++p) {
+      if (const mbedtls_x509_crt* crt = identities.CertificateFor(p))
+        certificates_b64_[p] =
+            Base64Encode({reinterpret_cast<const char*>(crt->raw.p), crt->raw.len});
+    }
+    return Status::Ok();
+  }
 
   bool Flush() {
     stats_.bytes += buffer_.size();
@@ -173,13 +192,15 @@ class Writer {
                          "banner tcp {} {} {} ssl TLS/1.2 cipher:0xc02b, ", number, host.ip_text,
                          now);
           AppendMasscanText(profile.tls_subject, &buffer_);
-          buffer_.push_back('\n');
+          fmt::format_to(std::back_inserter(buffer_), "\nbanner tcp {} {} {} X509 {}\n", number,
+                         host.ip_text, now, certificates_b64_[host.profile]);
         }
       } else {
         MasscanJsonBanner(host, now, number, MasscanService(port.protocol), reply_);
         if (port.protocol == Protocol::kHttps) {
           std::string ssl = "TLS/1.2 cipher:0xc02b, " + profile.tls_subject;
           MasscanJsonBanner(host, now, number, "ssl", ssl);
+          MasscanJsonBanner(host, now, number, "X509", certificates_b64_[host.profile]);
         }
       }
     }
@@ -210,6 +231,7 @@ class Writer {
   std::FILE* const out_;
   const uint64_t max_banners_;
   std::string buffer_, reply_, scratch_;
+  std::vector<std::string> certificates_b64_;  // by profile index; masscan formats only
   bool first_record_ = true;
   ScanOutputStats stats_;
 };

@@ -7,9 +7,10 @@
 //   hosts-jsonl  : the hosts JSONL of ARCHITECTURE §7 (one host a line; https ports
 //                  have service "tls", the HTTP response as banner and a "tls" object)
 //   masscan-json : masscan -oJ (an "open" record and a "service" record per port;
-//                  https gives "http" plus an "ssl" record naming the certificate)
+//                  https gives "http", an "ssl" record naming the certificate and an
+//                  "X509" record with the certificate, DER in base64, one per profile)
 //   masscan-list : masscan -oL ("open tcp P IP TS" and "banner tcp P IP TS SVC TEXT"
-//                  with non-printable bytes as \xNN)
+//                  with non-printable bytes as \xNN; https as in masscan-json)
 #ifndef NARROWSCAN_TESTS_TESTBED_SCAN_OUTPUT_H_
 #define NARROWSCAN_TESTS_TESTBED_SCAN_OUTPUT_H_
 

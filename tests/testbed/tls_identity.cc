@@ -174,4 +174,9 @@ const mbedtls_ssl_config* TlsIdentities::ConfigFor(size_t profile_index) const {
   return &identities_[profile_index]->config;
 }
 
+const mbedtls_x509_crt* TlsIdentities::CertificateFor(size_t profile_index) const {
+  if (profile_index >= identities_.size() || !identities_[profile_index]) return nullptr;
+  return &identities_[profile_index]->certificate;
+}
+
 }  // namespace narrowscan::testbed

@@ -38,6 +38,8 @@ class TlsIdentities {
 
   // The server configuration for profile `index`, or nullptr when it has no TLS.
   const mbedtls_ssl_config* ConfigFor(size_t profile_index) const;
+  // Its certificate (DER in `raw`), or nullptr when it has no TLS.
+  const mbedtls_x509_crt* CertificateFor(size_t profile_index) const;
 
  private:
   struct Identity;
