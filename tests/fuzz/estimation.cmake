@@ -1,6 +1,6 @@
-# Fuzz targets of the estimation component: field extraction + estimation, the device
-# DB loader, the hosts JSONL reader, the nmap and Recog importers. Seeds live in
-# tests/fuzz/corpus/<target>/.
+# Fuzz targets of the estimation component: field extraction + estimation, the keyword
+# prefilter, the device DB loader, the hosts JSONL reader, the nmap and Recog importers.
+# Seeds live in tests/fuzz/estimation/corpus/<target>/.
 set(NS_ESTIMATION_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR}/estimation)
 ns_add_fuzzer(fuzz_banner_estimation SOURCES ${NS_ESTIMATION_FUZZ_DIR}/banner_estimation_fuzzer.cc
               LIBS ns_estimation)
@@ -12,6 +12,9 @@ ns_add_fuzzer(fuzz_nmap_import SOURCES ${NS_ESTIMATION_FUZZ_DIR}/nmap_import_fuz
               LIBS ns_importers)
 ns_add_fuzzer(fuzz_recog_import SOURCES ${NS_ESTIMATION_FUZZ_DIR}/recog_import_fuzzer.cc
               LIBS ns_importers)
+# The prefilter never rules out a keyword that matches (checked against RE2 itself).
+ns_add_fuzzer(fuzz_keyword_prefilter
+              SOURCES ${NS_ESTIMATION_FUZZ_DIR}/keyword_prefilter_fuzzer.cc LIBS ns_estimation)
 
 # scripts/fuzz needs every fuzz target of every component (the global NS_FUZZERS list,
 # complete only once all parts are included): write it, with each binary's path, when

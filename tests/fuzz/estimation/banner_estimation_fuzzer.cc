@@ -1,9 +1,14 @@
 // Field extraction + estimation on arbitrary bytes. Input: byte 0 picks the service
 // hint, bytes 1-2 the port, the rest is the banner (and, after a NUL, a TLS subject).
+// Every entry's banner score must equal the one from running each keyword's own regex
+// on its field (the prefilter and the sets only save work).
+#include <re2/re2.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "controller/estimation/banner_fields.h"
 #include "controller/estimation/device_db_loader.h"
@@ -128,7 +133,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)sink;
     }
   }
-  const auto matches = TheEstimator().Estimate(host);
+  const Estimator& estimator = TheEstimator();
+  for (size_t e = 0; e < estimator.db().entries.size(); ++e) {
+    double naive = 0;
+    for (const Keyword& k : estimator.db().entries[e].keywords) {
+      bool hit = false;
+      if (k.field.rfind("http.header.", 0) == 0) {
+        const std::string_view name = std::string_view(k.field).substr(12);
+        for (const BannerFields::Header& h : fields.headers()) {
+          bool same = h.name.size() == name.size();
+          for (size_t i = 0; i < name.size() && same; ++i) {
+            same = (h.name[i] >= 'A' && h.name[i] <= 'Z' ? h.name[i] + 32 : h.name[i]) == name[i];
+          }
+          hit = hit || (same && re2::RE2::PartialMatch(h.value, *k.compiled));
+        }
+      } else if (const auto value = fields.Find(k.field)) {
+        hit = re2::RE2::PartialMatch(*value, *k.compiled);
+      }
+      if (hit) naive += k.weight;
+    }
+    if (estimator.Evaluate(host, e).banner_score != naive) std::abort();
+  }
+  const auto matches = estimator.Estimate(host);
   const std::string line = FormatEstimateLine(host.ip, matches);
   if (line.empty()) std::abort();
   return 0;
