@@ -250,7 +250,15 @@ struct Estimator::Impl {
     if (matcher.prefilter) {
       s->candidates.clear();
       matcher.prefilter->Candidates(value, &s->prefilter, &s->candidates);
-      if (s->candidates.empty() && matcher.residual.empty()) return;
+      if (matcher.residual.empty()) {
+        // Plain-text candidates are already known to match: no regex to save.
+        bool all_certain = true;
+        for (const uint32_t i : s->candidates) all_certain &= matcher.prefilter->certain(i);
+        if (all_certain) {
+          for (const uint32_t i : s->candidates) AddHit(matcher.all[i], value, nullptr, s);
+          return;
+        }
+      }
     }
     if (memo != nullptr) {
       if (const auto known = memo->Find(matcher.memo_id, value)) {
