@@ -6,12 +6,18 @@
 // with S ≥ th (compared with a 1e-9 tolerance, so 0.6 + 0.2 reaches 0.8) is reported,
 // ordered by S (descending), then level (descending), then DB order.
 //
-// Speed: the keywords of each field are compiled into RE2::Set objects, so one pass
-// over a field value finds every keyword that matches it; a keyword's own regex runs
-// only when its entry is reported and it has capture groups. A set too big for its
-// memory budget is split; a keyword that fits no set, and any set whose DFA runs out of
-// memory on some input, is answered by running the regexes one by one, so the result
-// never depends on memory.
+// Speed: most field values match no keyword, and a regex call costs far more than
+// looking at the value, so per field a KeywordPrefilter first rules out keywords by the
+// literals and the start their regexes require (keyword_prefilter.h); a plain-text
+// keyword is compared outright. A value with a few candidates runs their own regexes
+// (with capture groups, so captures need no second run); one with many, and the
+// keywords the prefilter cannot filter, go through RE2::Set objects (one pass finds
+// every keyword of the set that matches). Capture groups of keywords found by a set
+// are run only when the entry is reported. A set too big for its memory budget is
+// split; a keyword that fits no set, and any set whose DFA runs out of memory on some
+// input, is answered by running the regexes one by one, so the result never depends on
+// memory. Fields with more than a few thousand keywords (whole nmap imports) skip the
+// prefilter, whose analysis costs about a compile per keyword, and run their sets.
 //
 // Field values repeat massively in real scans (the same Server, realm and title on
 // thousands of hosts), so each thread remembers, per Estimator, which keywords matched
