@@ -50,3 +50,10 @@ cross_fetch_source() {
   [[ -f $src/debian/control ]] || { echo "cross: no source of $name $version in $src" >&2; return 1; }
   echo "$src"
 }
+
+# Stamps of the libraries cross/build-* make: a stamp holds the hash of the script
+# that made it, so editing a build's configuration rebuilds it.
+#   cross_stamp_fresh STAMP NAME   true when STAMP was written by cross/NAME as it is now
+#   cross_stamp_write STAMP NAME
+cross_stamp_fresh() { [[ -f $1 && $(cat "$1") == "$(sha256sum "$cross_dir/$2" | cut -d' ' -f1)" ]]; }
+cross_stamp_write() { sha256sum "$cross_dir/$2" | cut -d' ' -f1 >"$1"; }

@@ -7,7 +7,7 @@
 #      2,000 concurrent connections (limit 15 MB), and for reference the aarch64 probe
 #      under qemu-aarch64 (qemu adds its own memory).
 # Builds what is missing: the static probes in build/footprint-ARCH-tls|plain (cross/
-# sysroots, Paho and mbedTLS are made if needed), the native probe from
+# sysroots, Paho, mbedTLS and OpenSSL are made if needed), the native probe from
 # $NARROWSCAN_NATIVE_BUILD (default build/ci; configured with the ci preset if absent).
 #   tests/bench/footprint.sh [--sizes-only|--rss-only]
 # Traffic stays on 127.0.0.0/8.
@@ -25,6 +25,7 @@ static_probe() {  # ARCH ON|OFF -> prints the path of the static probe, building
   local arch=$1 tls=$2 dir=build/footprint-$1-$([[ $2 == ON ]] && echo tls || echo plain)
   cross/build-paho "$arch" >&2
   cross/build-mbedtls "$arch" >&2
+  [[ $tls == OFF ]] || cross/build-openssl "$arch" >&2
   if [[ ! -f $dir/build.ninja ]]; then
     cmake -S . -B "$dir" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$repo/cross/toolchain-$arch.cmake" \
       -DCMAKE_BUILD_TYPE=MinSizeRel -DNARROWSCAN_PROBE_ONLY=ON -DNARROWSCAN_STATIC_PAHO=ON \
