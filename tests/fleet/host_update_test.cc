@@ -28,12 +28,11 @@ class HostUpdateTest : public ::testing::Test {
     store_ = std::move(FleetStore::Open((dir_ / "s.db").string()).value());
     std::ofstream(dir_ / "db.toml") << R"(
 [[device]]
-id = "acme-cam"
-vendor = "Acme"
-type = "camera"
+id = "zeta-nvr"
+type = "nvr"
 ports = [80, 554]
   [[device.keyword]]
-  regex = 'AcmeCam'
+  regex = 'ZetaNVR'
   weight = 1.0
 )";
     auto db = LoadDeviceDb({(dir_ / "db.toml").string()});
@@ -80,7 +79,7 @@ ports = [80, 554]
 
 TEST_F(HostUpdateTest, ReaderVisitsTheRoundsHostsInRangeWithPortsAscending) {
   AddResult(1, kBase + 2, 554, "");
-  AddResult(1, kBase + 2, 80, "AcmeCam");
+  AddResult(1, kBase + 2, 80, "ZetaNVR");
   AddResult(1, kBase, 80, "x");
   AddResult(2, kBase + 1, 80, "other round");
   AddResult(1, kBase + 9, 80, "out of range");
@@ -97,18 +96,18 @@ TEST_F(HostUpdateTest, ReaderVisitsTheRoundsHostsInRangeWithPortsAscending) {
   EXPECT_EQ(seen[1].first, kBase + 2);
   EXPECT_EQ(seen[1].second.open_ports, (std::vector<uint16_t>{80, 554}));
   ASSERT_EQ(seen[1].second.banners.size(), 1u) << "a port without a banner adds no banner";
-  EXPECT_EQ(seen[1].second.banners[0].banner, "AcmeCam");
+  EXPECT_EQ(seen[1].second.banners[0].banner, "ZetaNVR");
 }
 
 TEST_F(HostUpdateTest, EachDirtyHostIsEstimatedFromItsOwnResultsAndCleanOnesAreLeftAlone) {
-  // Dirty: +0 (camera), +1 (no match), +2 (camera, two ports), +40 (camera, far away).
+  // Dirty: +0 (recorder), +1 (no match), +2 (recorder, two ports), +40 (recorder, far away).
   // Clean: +3 answered in the same round but was estimated before.
-  AddResult(1, kBase, 80, "AcmeCam");
+  AddResult(1, kBase, 80, "ZetaNVR");
   AddResult(1, kBase + 1, 80, "nothing known");
-  AddResult(1, kBase + 2, 80, "AcmeCam");
+  AddResult(1, kBase + 2, 80, "ZetaNVR");
   AddResult(1, kBase + 2, 554, "");
-  AddResult(1, kBase + 3, 80, "AcmeCam");
-  AddResult(1, kBase + 40, 554, "AcmeCam/2");
+  AddResult(1, kBase + 3, 80, "ZetaNVR");
+  AddResult(1, kBase + 40, 554, "ZetaNVR/2");
   for (Ipv4 ip : {kBase, kBase + 1, kBase + 2, kBase + 40}) HostRow(ip, 1, true);
   HostRow(kBase + 3, 1, false);
 
@@ -116,11 +115,11 @@ TEST_F(HostUpdateTest, EachDirtyHostIsEstimatedFromItsOwnResultsAndCleanOnesAreL
   auto n = EstimateDirtyHosts(*store_, *estimator_, 0.5, 2);
   ASSERT_TRUE(n.ok()) << n.error();
   EXPECT_EQ(*n, 4u);
-  EXPECT_EQ(HostState(kBase), "80|acme-cam|0");
+  EXPECT_EQ(HostState(kBase), "80|zeta-nvr|0");
   EXPECT_EQ(HostState(kBase + 1), "80||0");
-  EXPECT_EQ(HostState(kBase + 2), FormatPortList({80, 554}) + "|acme-cam|0");
+  EXPECT_EQ(HostState(kBase + 2), FormatPortList({80, 554}) + "|zeta-nvr|0");
   EXPECT_EQ(HostState(kBase + 3), "||0") << "a clean host is not estimated again";
-  EXPECT_EQ(HostState(kBase + 40), "554|acme-cam|0");
+  EXPECT_EQ(HostState(kBase + 40), "554|zeta-nvr|0");
   EXPECT_EQ(Estimates(kBase), 1);
   EXPECT_EQ(Estimates(kBase + 1), 0);
   EXPECT_EQ(Estimates(kBase + 3), 0);
