@@ -1,7 +1,7 @@
 # All dependencies are Debian packages (see scripts/setup). Each is wrapped in an
 # imported target named ns::<name> so component CMakeLists never repeat find logic.
 option(NARROWSCAN_STATIC_PAHO "Static probe: static Paho C++ from cross/build-paho, static binary" OFF)
-option(NARROWSCAN_BROKER_TLS "Static probe: Paho with OpenSSL for ssl:// brokers (about +3.5 MB)" ON)
+option(NARROWSCAN_BROKER_TLS "Static probe: Paho with OpenSSL for ssl:// brokers (about +2.1 MB with cross/build-openssl)" ON)
 include(NarrowscanStaticProbe)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)

@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <thread>
 
 namespace narrowscan {
 
@@ -132,18 +131,10 @@ Status MqttLink::Start(std::chrono::milliseconds wait) {
     // Not authorized / bad credentials cannot be fixed by retrying.
     if (rc == 4 || rc == 5 || rc == 0x86 || rc == 0x87)
       return Error{fmt::format("mqtt '{}': connection refused: {}", impl_->config.uri, e.what())};
-    // Anything else (broker not up yet): keep retrying in the background.
-    std::thread([impl = impl_.get()] {
-      for (int attempt = 0; !impl->is_connected && attempt < 1000000; ++attempt) {
-        std::this_thread::sleep_for(std::chrono::seconds(std::min(1 << std::min(attempt, 5), 30)));
-        if (impl->is_connected) break;
-        try {
-          impl->client->connect(impl->options)->wait();
-        } catch (const mqtt::exception&) {
-          continue;
-        }
-      }
-    }).detach();
+    // Anything else (broker not up yet): Paho's automatic reconnect keeps retrying a
+    // failed first connect with its own backoff (tests/fleet starts the broker last to
+    // check it). No connect() of ours on top: it would race Paho's retry on the same
+    // client and could outlive this link.
     return Status::Ok();
   }
   std::unique_lock lock(impl_->mu);
