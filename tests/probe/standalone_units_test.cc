@@ -145,8 +145,8 @@ TEST(Checkpoint, RoundTripAndMissingFile) {
   auto missing = LoadCheckpoint(path);
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
-  Checkpoint c{12345, 1, 4, 999, HashScan(RangeSet({{1, 2}}), {80}), HashRanges(RangeSet()), false,
-               1, {}};
+  Checkpoint c{12345, 1, 4, 999, HashScan(RangeSet({{1, 2}}), {80}), HashRanges(RangeSet()),
+               false, 1, {}};
   ASSERT_TRUE(SaveCheckpoint(path, c).ok());
   auto loaded = LoadCheckpoint(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error();

@@ -8,11 +8,8 @@
 
 namespace narrowscan::testbed {
 
-bool IsValidUtf8(std::string_view text);
-// Appends `"text"` with JSON escapes. REQUIRES: IsValidUtf8(text).
+// Appends `"text"` with JSON escapes. REQUIRES: IsValidUtf8(text) (common/utf8.h).
 void AppendJsonString(std::string_view text, std::string* out);
-// Appends `"base64(bytes)"` (RFC 4648, padded).
-void AppendJsonBase64(std::string_view bytes, std::string* out);
 
 }  // namespace narrowscan::testbed
 

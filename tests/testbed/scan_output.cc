@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/base64.h"
+#include "common/utf8.h"
 #include "tests/testbed/entropy.h"
 #include "tests/testbed/host_reply.h"
 #include "tests/testbed/json_text.h"
@@ -150,8 +151,9 @@ class Writer {
           buffer_.append(",\"banner\":");
           AppendJsonString(reply_, &buffer_);
         } else {
-          buffer_.append(",\"banner_b64\":");
-          AppendJsonBase64(reply_, &buffer_);
+          buffer_.append(",\"banner_b64\":\"");
+          buffer_.append(Base64Encode(reply_));  // rare: non-UTF-8 replies only
+          buffer_.push_back('"');
         }
         if (port.protocol == Protocol::kHttps) {
           buffer_.append(",\"tls\":{\"subject\":");
