@@ -102,8 +102,23 @@ constexpr std::string_view kStep2 = R"sql(
 DROP INDEX IF EXISTS fleet_results_ip;
 )sql";
 
+// Version 3. Honest round metrics (design §4 "Round metrics"): the probes' attempt
+// outcomes (for bytes on the wire, headers included), the planned refresh attempts
+// (known hosts given the full standard set on their refresh turn) and what a
+// standard-set scan of the addresses that answered before would cost (the baseline of
+// responsive_reduction).
+constexpr std::string_view kStep3 = R"sql(
+ALTER TABLE fleet_round_probes ADD COLUMN open_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fleet_round_probes ADD COLUMN closed_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fleet_round_probes ADD COLUMN timeout_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fleet_round_probes ADD COLUMN planned_refresh INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fleet_round_probes ADD COLUMN responsive_equivalent INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
-Status MigrateFleetSchema(Store& store) { return store.Migrate("fleet", {kStep1, kStep2}); }
+Status MigrateFleetSchema(Store& store) {
+  return store.Migrate("fleet", {kStep1, kStep2, kStep3});
+}
 
 }  // namespace narrowscan::fleet

@@ -67,6 +67,7 @@ ProbePlan MakeProbePlan(const PlannerConfig& config, const RangeSet& scope,
   for (const KnownHost& h : hosts) {
     if (!scope.Contains(h.ip)) continue;
     known.push_back({h.ip, h.ip});
+    plan.responsive_equivalent += standard;
     const bool narrowed = !h.estimated_ports.empty() && !h.deviated;
     const std::vector<uint16_t>& ports = narrowed ? h.estimated_ports : config.standard_ports;
     auto [it, added] = profile_index.try_emplace(ports, plan.profiles.size());

@@ -41,7 +41,11 @@ struct ProbePlan {
   uint64_t planned_narrowed = 0;
   uint64_t planned_standard = 0;
   uint64_t planned_discovery = 0;
+  uint64_t planned_refresh = 0;  // of planned_standard: known hosts on their refresh turn
   uint64_t standard_equivalent = 0;
+  // What the standard set on every known host in scope would cost: the baseline of
+  // responsive_reduction (planned_narrowed + planned_standard against it).
+  uint64_t responsive_equivalent = 0;
 };
 
 // `scope`: what this probe may scan (region ∩ targets − exclusions).

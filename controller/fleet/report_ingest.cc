@@ -78,6 +78,9 @@ Status ReportIngest::Prepare() {
       "attempts = CASE WHEN ?3 THEN ?4 ELSE attempts END, "
       "bytes_sent = CASE WHEN ?3 THEN ?5 ELSE bytes_sent END, "
       "bytes_received = CASE WHEN ?3 THEN ?6 ELSE bytes_received END, "
+      "open_count = CASE WHEN ?3 THEN ?12 ELSE open_count END, "
+      "closed_count = CASE WHEN ?3 THEN ?13 ELSE closed_count END, "
+      "timeout_count = CASE WHEN ?3 THEN ?14 ELSE timeout_count END, "
       "counters_seq = MAX(counters_seq, ?7), done_seq = ?8, done = MAX(done, ?9) "
       "WHERE round_id = ?10 AND probe_id = ?11"};
   std::vector<Statement> prepared;
@@ -198,6 +201,9 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
       .Bind(8, done_seq)
       .Bind(9, int64_t{done})
       .Bind(10, round)
+      .Bind(12, static_cast<int64_t>(c.open))
+      .Bind(13, static_cast<int64_t>(c.closed))
+      .Bind(14, static_cast<int64_t>(c.timeout))
       .Bind(11, probe_id);
   if (Status s = upd.Run(); !s.ok()) return fail(s.error());
   if (Status s = tx.Commit(); !s.ok()) return fail(s.error());

@@ -116,8 +116,10 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
                               {"planned_attempts",
                                {{"narrowed", plan.planned_narrowed},
                                 {"standard", plan.planned_standard},
-                                {"discovery", plan.planned_discovery}}},
+                                {"discovery", plan.planned_discovery},
+                                {"refresh", plan.planned_refresh}}},
                               {"standard_equivalent", plan.standard_equivalent},
+                              {"responsive_equivalent", plan.responsive_equivalent},
                               {"chunks", chunks->size()},
                               {"rate", settings.rate},
                               {"per24_rate", settings.per24_rate}};
@@ -138,13 +140,16 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
 
     auto rp = db.Prepare(
         "INSERT INTO fleet_round_probes(round_id, probe_id, plan_version, planned_narrowed, "
-        "planned_standard, planned_discovery, standard_equivalent) VALUES(?,?,?,?,?,?,?)");
+        "planned_standard, planned_discovery, standard_equivalent, planned_refresh, "
+        "responsive_equivalent) VALUES(?,?,?,?,?,?,?,?,?)");
     if (!rp.ok()) return Error{rp.error()};
     rp->Bind(1, round_id).Bind(2, probe.id).Bind(3, *version);
     rp->Bind(4, static_cast<int64_t>(plan.planned_narrowed));
     rp->Bind(5, static_cast<int64_t>(plan.planned_standard));
     rp->Bind(6, static_cast<int64_t>(plan.planned_discovery));
     rp->Bind(7, static_cast<int64_t>(plan.standard_equivalent));
+    rp->Bind(8, static_cast<int64_t>(plan.planned_refresh));
+    rp->Bind(9, static_cast<int64_t>(plan.responsive_equivalent));
     if (Status s = rp->Run(); !s.ok()) return Error{s.error()};
 
     auto mark =
