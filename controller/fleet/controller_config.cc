@@ -51,6 +51,35 @@ Result<ControllerConfig> LoadControllerConfig(const std::string& path) {
   const int64_t k = p["discovery_slices"].value_or(int64_t{4});
   if (k < 1 || k > 1000000) return t.Fail("plan.discovery_slices must be 1..1000000");
   c.plan.planner.discovery_slices = static_cast<uint32_t>(k);
+  // Learned port profiles and churn (design §4).
+  auto in_range = [&](const char* key, int64_t def, int64_t lo, int64_t hi,
+                      int64_t* out) -> Status {
+    const int64_t v = p[key].value_or(def);
+    if (v < lo || v > hi) return t.Fail(fmt::format("plan.{} must be {}..{}", key, lo, hi));
+    *out = v;
+    return Status::Ok();
+  };
+  int64_t v = 0;
+  if (Status s = in_range("refresh_slices", 12, 0, 1000000, &v); !s.ok()) return Error{s.error()};
+  c.plan.planner.refresh_slices = static_cast<uint32_t>(v);
+  if (Status s = in_range("profile_min_support", 5, 1, 1000000000, &v); !s.ok())
+    return Error{s.error()};
+  c.plan.profiles.min_support = static_cast<uint32_t>(v);
+  c.plan.profiles.min_share = p["profile_min_share"].value_or(0.1);
+  if (!(c.plan.profiles.min_share > 0 && c.plan.profiles.min_share <= 1))
+    return t.Fail("plan.profile_min_share must be in (0, 1]");
+  if (Status s = in_range("liveness_ports", 3, 0, 64, &v); !s.ok()) return Error{s.error()};
+  c.plan.liveness_ports = static_cast<size_t>(v);
+  if (Status s = in_range("bootstrap_liveness_ports", 1, 0, 64, &v); !s.ok())
+    return Error{s.error()};
+  c.plan.bootstrap_liveness_ports = static_cast<size_t>(v);
+  if (Status s = in_range("silent_rechecks", 2, 0, 1000, &v); !s.ok()) return Error{s.error()};
+  c.plan.planner.silent_rechecks = static_cast<uint32_t>(v);
+  if (Status s = in_range("watch_rounds", 3, 0, 1000, &v); !s.ok()) return Error{s.error()};
+  c.plan.planner.watch_rounds = static_cast<uint32_t>(v);
+  if (Status s = in_range("max_liveness_addresses", 1 << 20, 0, int64_t{1} << 32, &v); !s.ok())
+    return Error{s.error()};
+  c.plan.planner.max_liveness_addresses = static_cast<uint64_t>(v);
   c.max_deviation = p["max_deviation"].value_or(0.5);
   if (!(c.max_deviation >= 0 && c.max_deviation <= 1))
     return t.Fail("plan.max_deviation must be in [0, 1]");

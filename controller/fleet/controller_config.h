@@ -14,7 +14,15 @@
 //   [plan]
 //   standard_ports = "21-23,80,443,…"      # or an array of ports
 //   discovery_slices = 4                   # k: silent space covered every k rounds
-//   max_deviation = 0.5                   # Jaccard distance that sends a host back to standard
+//   max_deviation = 0.5                   # device-id Jaccard distance that sends a host back to standard
+//   refresh_slices = 12                    # m: every known host gets the standard set every m rounds
+//   profile_min_support = 5                # fully scanned hosts before a learned profile narrows
+//   profile_min_share = 0.1                # a port is planned when open on this share of them
+//   liveness_ports = 3                     # ports probed on silent addresses of watched /24s
+//   bootstrap_liveness_ports = 1           # of them, while churn is not yet measured
+//   silent_rechecks = 2                    # rounds a silent host is re-checked before it is dropped
+//   watch_rounds = 3                       # rounds a /24 stays watched after a host came or went
+//   max_liveness_addresses = 1048576       # bound on liveness-probed addresses per probe and round
 //   rate = 1000                            # attempts/s per probe
 //   per24_rate = 0
 //   max_chunk_bytes = 262144

@@ -26,6 +26,7 @@
 #include "controller/fleet/fleet_report.h"
 #include "controller/fleet/fleet_service.h"
 #include "controller/fleet/fleet_store.h"
+#include "controller/fleet/profile_store.h"
 #include "controller/fleet/round_planning.h"
 
 namespace narrowscan {
@@ -422,6 +423,99 @@ void RegisterPlan(CLI::App* app) {
   });
 }
 
+// ---- profiles -----------------------------------------------------------------------
+
+json ProfileJson(const fleet::ProfileRecord& r, double min_share) {
+  json ports = json::array();
+  for (const auto& [port, n] : r.stats.port_counts)
+    ports.push_back({{"port", port},
+                     {"hosts", n},
+                     {"share", r.stats.support ? double(n) / double(r.stats.support) : 0.0}});
+  return {{"id", r.id},
+          {"key", r.key},
+          {"source", fleet::ProfileSourceName(r.source)},
+          {"hosts", r.stats.hosts},
+          {"support", r.stats.support},
+          {"ports", ports},
+          {"planned_ports", FormatPortList(fleet::FrequentPorts(r.stats, min_share))},
+          {"sample_ip", FormatIpv4(r.stats.sample_ip)},
+          {"learned_round", r.learned_round},
+          {"last_round_saved", {{"round", r.planned_round},
+                                {"hosts", r.planned_hosts},
+                                {"attempts", r.saved_attempts}}}};
+}
+
+void RegisterProfiles(CLI::App* app) {
+  auto* profiles = app->add_subcommand(
+      "profiles", "Learned port profiles: groups of hosts that expose the same ports");
+  profiles->require_subcommand(1);
+  struct Opts {
+    std::string store;
+    int64_t id = 0;
+    double min_share = 0.1;
+    size_t limit = 50;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto share_option = [o](CLI::App* cmd) {
+    cmd->add_option("--min-share", o->min_share,
+                    "Share of fully scanned hosts a port needs to be planned (plan.profile_min_share)")
+        ->check(CLI::Range(0.000001, 1.0))
+        ->capture_default_str();
+  };
+
+  auto* list = profiles->add_subcommand("list", "Profiles, most hosts first");
+  AddStoreOption(list, &o->store);
+  AddJsonOption(list, &o->json);
+  share_option(list);
+  list->add_option("--limit", o->limit, "Show at most N profiles in text (0 = all)")
+      ->capture_default_str();
+  list->callback([o] {
+    auto store = OpenStore(o->store);
+    const auto all = Take(fleet::ListProfiles(*store));
+    json arr = json::array();
+    std::string text = fmt::format("{:>6} {:<7} {:>8} {:>8} {:>9} {:<24} {}\n", "id", "source",
+                                   "hosts", "support", "saved", "planned ports", "key");
+    size_t shown = 0;
+    for (const fleet::ProfileRecord& r : all) {
+      arr.push_back(ProfileJson(r, o->min_share));
+      if (o->limit && shown >= o->limit) continue;
+      ++shown;
+      std::string key = r.key.size() > 48 ? r.key.substr(0, 45) + "..." : r.key;
+      text += fmt::format("{:>6} {:<7} {:>8} {:>8} {:>9} {:<24} {}\n", r.id,
+                          fleet::ProfileSourceName(r.source), r.stats.hosts, r.stats.support,
+                          r.saved_attempts,
+                          FormatPortList(fleet::FrequentPorts(r.stats, o->min_share)), key);
+    }
+    if (shown < all.size())
+      text += fmt::format("({} more; --limit 0 shows all)\n", all.size() - shown);
+    Print(o->json, arr, text);
+  });
+
+  auto* show = profiles->add_subcommand("show", "One profile: its ports with their frequencies");
+  show->add_option("id", o->id, "Profile id (from `profiles list`)")->required();
+  AddStoreOption(show, &o->store);
+  AddJsonOption(show, &o->json);
+  share_option(show);
+  show->callback([o] {
+    auto store = OpenStore(o->store);
+    auto found = Take(fleet::FindProfile(*store, o->id));
+    if (!found) throw CommandExit{kExitBadInput, fmt::format("no profile with id {}", o->id)};
+    const fleet::ProfileRecord& r = *found;
+    std::string text = fmt::format(
+        "profile {} ({})\n  key {}\n  hosts {}, fully scanned {}, e.g. {}\n  learned in round {}; "
+        "round {}: {} hosts narrowed, {} attempts saved\n  planned ports (share >= {}): {}\n  "
+        "port     hosts   share\n",
+        r.id, fleet::ProfileSourceName(r.source), r.key, r.stats.hosts, r.stats.support,
+        FormatIpv4(r.stats.sample_ip), r.learned_round, r.planned_round, r.planned_hosts,
+        r.saved_attempts, o->min_share, FormatPortList(fleet::FrequentPorts(r.stats, o->min_share)));
+    for (const auto& [port, n] : r.stats.port_counts)
+      text += fmt::format("  {:<6} {:>7} {:>6.1f}%\n", port, n,
+                          r.stats.support ? 100.0 * double(n) / double(r.stats.support) : 0.0);
+    Print(o->json, ProfileJson(r, o->min_share), text);
+  });
+}
+
 // ---- report -------------------------------------------------------------------------
 
 void RegisterReport(CLI::App* app) {
@@ -499,6 +593,7 @@ void RegisterFleetCommands(CLI::App* app) {
   RegisterExclude(app);
   RegisterRound(app);
   RegisterPlan(app);
+  RegisterProfiles(app);
   RegisterReport(app);
 }
 

@@ -115,10 +115,40 @@ ALTER TABLE fleet_round_probes ADD COLUMN planned_refresh INTEGER NOT NULL DEFAU
 ALTER TABLE fleet_round_probes ADD COLUMN responsive_equivalent INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 4. Learned port profiles (design §4): each host's profile keys and its
+// latest full standard-set observation, the silent streak that returns a vanished
+// host to the silent space, the learned profiles, and the liveness probes of a round
+// (ranges of silent addresses given only a few ports, so a host found there is known
+// to be only partly seen).
+constexpr std::string_view kStep4 = R"sql(
+ALTER TABLE fleet_hosts ADD COLUMN entry_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE fleet_hosts ADD COLUMN banner_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE fleet_hosts ADD COLUMN port_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE fleet_hosts ADD COLUMN full_open_ports TEXT;      -- NULL: never fully scanned
+ALTER TABLE fleet_hosts ADD COLUMN full_round INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fleet_hosts ADD COLUMN silent_streak INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE fleet_profiles(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,                   -- entry | banner | ports
+  hosts INTEGER NOT NULL,
+  support INTEGER NOT NULL,               -- hosts with a full standard-set observation
+  port_counts TEXT NOT NULL,              -- "80:25,443:3": port, fully scanned hosts open
+  sample_ip INTEGER NOT NULL,
+  learned_round INTEGER NOT NULL,
+  planned_round INTEGER NOT NULL DEFAULT 0,
+  planned_hosts INTEGER NOT NULL DEFAULT 0, -- hosts narrowed through it in planned_round
+  saved_attempts INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE fleet_liveness(
+  round_id INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+  ports TEXT NOT NULL,
+  PRIMARY KEY(round_id, first));
+)sql";
+
 }  // namespace
 
 Status MigrateFleetSchema(Store& store) {
-  return store.Migrate("fleet", {kStep1, kStep2, kStep3});
+  return store.Migrate("fleet", {kStep1, kStep2, kStep3, kStep4});
 }
 
 }  // namespace narrowscan::fleet

@@ -10,6 +10,7 @@
 #include "common/wire/exclusions_codec.h"
 #include "common/wire/status_codec.h"
 #include "controller/fleet/host_update.h"
+#include "controller/fleet/profile_store.h"
 #include "controller/fleet/round_planning.h"
 
 namespace narrowscan::fleet {
@@ -170,16 +171,25 @@ Status FleetService::PublishExclusions() {
   return Status::Ok();
 }
 
+HostUpdateOptions FleetService::UpdateOptions() const {
+  HostUpdateOptions o;
+  o.max_deviation = config_.max_deviation;
+  o.standard_ports = config_.plan.planner.standard_ports;
+  return o;
+}
+
 Status FleetService::CloseRound(int64_t round_id, const std::string& reason) {
-  auto estimated = EstimateDirtyHosts(store_, estimator_, config_.max_deviation);
+  auto estimated = EstimateDirtyHosts(store_, estimator_, UpdateOptions());
   if (!estimated.ok()) return Error{estimated.error()};
   counters_.hosts_estimated += *estimated;
   auto silent = MarkSilentHosts(store_, round_id);
   if (!silent.ok()) return Error{silent.error()};
+  auto profiles = LearnProfiles(store_, round_id, config_.plan.planner.silent_rechecks);
+  if (!profiles.ok()) return Error{profiles.error()};
   if (Status s = store_.EndRound(round_id, reason); !s.ok()) return s;
   (void)store_.Audit("round.end", fmt::format("round {}: {}", round_id, reason));
-  spdlog::info("round {} ended ({}): {} hosts estimated, {} silent hosts back to standard",
-               round_id, reason, *estimated, *silent);
+  spdlog::info("round {} ended ({}): {} hosts estimated, {} planned hosts silent, {} profiles",
+               round_id, reason, *estimated, *silent, *profiles);
   return Status::Ok();
 }
 
@@ -228,7 +238,7 @@ Status FleetService::Advance() {
   // batches its ports arrive in.
   const bool round_running = *round && (*round)->state == "running";
   if (!round_running && MonotonicNs() - last_estimate_ns_ > 5'000'000'000LL) {
-    auto n = EstimateDirtyHosts(store_, estimator_, config_.max_deviation);
+    auto n = EstimateDirtyHosts(store_, estimator_, UpdateOptions());
     if (!n.ok()) return Error{n.error()};
     counters_.hosts_estimated += *n;
     last_estimate_ns_ = MonotonicNs();

@@ -26,6 +26,7 @@
 #include "controller/estimation/estimator.h"
 #include "controller/fleet/controller_config.h"
 #include "controller/fleet/fleet_store.h"
+#include "controller/fleet/host_update.h"
 #include "controller/fleet/report_ingest.h"
 #include "probe/agent/mqtt_link.h"
 
@@ -54,6 +55,7 @@ class FleetService {
   Status PublishLatestPlans();
   Status PublishPlan(const std::string& probe_id, const std::vector<wire::Bytes>& chunks);
   Status CloseRound(int64_t round_id, const std::string& reason);
+  HostUpdateOptions UpdateOptions() const;
   std::string Topic(const std::string& probe_id, const std::string& leaf) const;
 
   const ControllerConfig& config_;

@@ -7,7 +7,9 @@
 #include <set>
 
 #include "common/port_list.h"
+#include "controller/curate/banner_normalizer.h"
 #include "controller/fleet/planner.h"
+#include "controller/fleet/port_profile.h"
 #include "controller/fleet/round_hosts.h"
 
 namespace narrowscan::fleet {
@@ -44,21 +46,35 @@ struct DirtyHost {
   std::string open_ports, devices, scanned_ports;
   bool has_prev;
   std::string prev_open_ports, prev_devices;
+  int64_t planned_round;
+  std::string banner_key;
 };
+
+// The curation normaliser's shipped rules, compiled once per process.
+const BannerNormalizer& DefaultBannerNormalizer() {
+  static const BannerNormalizer normalizer = BannerNormalizer::Default();
+  return normalizer;
+}
 
 }  // namespace
 
 Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimator,
-                                    double max_deviation, size_t batch) {
+                                    const HostUpdateOptions& options) {
   Store& db = fleet.store();
+  const size_t batch = std::max<size_t>(1, options.batch);
+  const BannerNormalizer& normalizer = DefaultBannerNormalizer();
   std::map<std::string, std::vector<uint16_t>> device_ports;
   for (const DeviceEntry& e : estimator.db().entries) device_ports[e.id] = e.ports;
 
   // Prepared once for all the transactions below.
   auto pick = db.Prepare(
       "SELECT ip, last_round, obs_round, open_ports, devices, scanned_ports, "
-      "prev_open_ports IS NOT NULL, COALESCE(prev_open_ports, ''), COALESCE(prev_devices, '') "
-      "FROM fleet_hosts WHERE dirty = 1 ORDER BY ip LIMIT ?");
+      "prev_open_ports IS NOT NULL, COALESCE(prev_open_ports, ''), COALESCE(prev_devices, ''), "
+      "planned_round, banner_key FROM fleet_hosts WHERE dirty = 1 ORDER BY ip LIMIT ?");
+  // A host found in a round's liveness probes was scanned on those ports only.
+  auto liveness = db.Prepare(
+      "SELECT ports FROM fleet_liveness WHERE round_id = ? AND first <= ? AND last >= ? "
+      "ORDER BY first DESC LIMIT 1");
   auto results = RoundHostReader::Create(db);
   auto del = db.Prepare("DELETE FROM fleet_estimates WHERE ip = ?");
   auto ins = db.Prepare(
@@ -66,11 +82,14 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       "type, product, model, version, level, round_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto upd = db.Prepare(
       "UPDATE fleet_hosts SET obs_round = ?, open_ports = ?, devices = ?, prev_open_ports = ?, "
-      "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0 WHERE ip = ?");
-  if (!pick.ok() || !results.ok() || !del.ok() || !ins.ok() || !upd.ok())
-    return Error{fmt::format("preparing host update: {}{}{}{}{}", pick.ok() ? "" : pick.error(),
+      "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0, entry_key = ?, "
+      "banner_key = ?, port_key = ?, full_open_ports = CASE WHEN ? THEN ? ELSE full_open_ports "
+      "END, full_round = CASE WHEN ? THEN ? ELSE full_round END, silent_streak = 0 WHERE ip = ?");
+  if (!pick.ok() || !results.ok() || !del.ok() || !ins.ok() || !upd.ok() || !liveness.ok())
+    return Error{fmt::format("preparing host update: {}{}{}{}{}{}", pick.ok() ? "" : pick.error(),
                              results.ok() ? "" : results.error(), del.ok() ? "" : del.error(),
-                             ins.ok() ? "" : ins.error(), upd.ok() ? "" : upd.error())};
+                             ins.ok() ? "" : ins.error(), upd.ok() ? "" : upd.error(),
+                             liveness.ok() ? "" : liveness.error())};
 
   uint64_t total = 0;
   for (;;) {
@@ -86,7 +105,7 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       hosts.push_back({static_cast<Ipv4>(pick->ColumnInt(0)), pick->ColumnInt(1),
                        pick->ColumnInt(2), pick->ColumnText(3), pick->ColumnText(4),
                        pick->ColumnText(5), pick->ColumnInt(6) != 0, pick->ColumnText(7),
-                       pick->ColumnText(8)});
+                       pick->ColumnText(8), pick->ColumnInt(9), pick->ColumnText(10)});
     }
     if (hosts.empty()) break;
 
@@ -155,16 +174,45 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
         prev_devices = h.devices;
         has_prev = true;
       }
+      std::sort(host.open_ports.begin(), host.open_ports.end());
+      host.open_ports.erase(std::unique(host.open_ports.begin(), host.open_ports.end()),
+                            host.open_ports.end());
       const std::string open_text = FormatPortList(host.open_ports);
+      const ProfileKeys keys = MakeProfileKeys(ids, host.open_ports, host.banners, normalizer);
+
+      // What the round scanned on this host: its plan's ports when it was listed in
+      // that round; the liveness ports when it was found by a liveness probe; else the
+      // sweep's standard set.
+      std::vector<uint16_t> scanned;
+      bool scanned_known = false;
+      if (h.planned_round == h.last_round && !h.scanned_ports.empty()) {
+        scanned = PortsOf(h.scanned_ports);
+        scanned_known = true;
+      } else {
+        liveness->Reset();
+        liveness->Bind(1, h.last_round).Bind(2, int64_t{h.ip}).Bind(3, int64_t{h.ip});
+        auto row = liveness->Step();
+        if (!row.ok()) return Error{row.error()};
+        if (*row) {
+          scanned = PortsOf(liveness->ColumnText(0));
+          scanned_known = true;
+        }
+        liveness->Reset();
+      }
+      const bool full = !scanned_known || options.standard_ports.empty() ||
+                        std::includes(scanned.begin(), scanned.end(),
+                                      options.standard_ports.begin(), options.standard_ports.end());
+
       bool deviated = false;
       if (has_prev) {
-        std::vector<uint16_t> scanned = PortsOf(h.scanned_ports);
-        Observation previous{PortsOf(prev_open), DevicesOf(prev_devices)};
-        Observation current{host.open_ports, ids};
+        Observation previous{PortsOf(prev_open), DevicesOf(prev_devices), h.banner_key};
+        Observation current{host.open_ports, ids, keys.banner};
         // Without a record of what was scanned (a host found by the sweep), the
         // standard set was scanned, which covers every port seen before.
-        if (scanned.empty()) scanned = previous.open_ports;
-        deviated = Deviates(previous, current, scanned, max_deviation);
+        if (!scanned_known) scanned = previous.open_ports;
+        // Within one round (late batches) the banner key compared is this round's own.
+        if (h.obs_round == h.last_round) previous.banner_key.clear();
+        deviated = Deviates(previous, current, scanned, options.max_deviation);
       }
       upd->Reset();
       upd->Bind(1, h.last_round).Bind(2, open_text).Bind(3, JoinDevices(ids));
@@ -174,7 +222,9 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
         upd->BindNull(4).BindNull(5);
       }
       upd->Bind(6, FormatPortList(std::vector<uint16_t>(union_ports.begin(), union_ports.end())));
-      upd->Bind(7, int64_t{deviated}).Bind(8, int64_t{h.ip});
+      upd->Bind(7, int64_t{deviated}).Bind(8, keys.entry).Bind(9, keys.banner).Bind(10, keys.port);
+      upd->Bind(11, int64_t{full}).Bind(12, open_text).Bind(13, int64_t{full}).Bind(14, h.last_round);
+      upd->Bind(15, int64_t{h.ip});
       if (Status s = upd->Run(); !s.ok()) return Error{s.error()};
     }
     if (Status s = tx.Commit(); !s.ok()) return Error{s.error()};
@@ -185,8 +235,9 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
 
 Result<uint64_t> MarkSilentHosts(FleetStore& fleet, int64_t round_id) {
   Store& db = fleet.store();
-  auto st =
-      db.Prepare("UPDATE fleet_hosts SET deviated = 1 WHERE planned_round = ? AND last_round < ?");
+  auto st = db.Prepare(
+      "UPDATE fleet_hosts SET silent_streak = silent_streak + 1 "
+      "WHERE planned_round = ? AND last_round < ?");
   if (!st.ok()) return Error{st.error()};
   st->Bind(1, round_id).Bind(2, round_id);
   if (Status s = st->Run(); !s.ok()) return Error{s.error()};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace narrowscan::fleet {
 
@@ -51,40 +52,172 @@ bool Deviates(const Observation& previous, const Observation& current,
   std::vector<uint16_t> comparable;
   std::set_intersection(previous.open_ports.begin(), previous.open_ports.end(), scanned_now.begin(),
                         scanned_now.end(), std::back_inserter(comparable));
-  if (JaccardDistance(comparable, current.open_ports) > max_distance) return true;
+  // Strict on ports: one closed or one new port means the host is not what its plan
+  // assumed, and only the standard set shows what else changed.
+  if (comparable != current.open_ports) return true;
+  if (!previous.banner_key.empty() && !current.banner_key.empty() &&
+      previous.banner_key != current.banner_key)
+    return true;
   return JaccardDistance(previous.devices, current.devices) > max_distance;
 }
 
+namespace {
+
+// A 32-bit mixer (murmur3's finaliser): neighbouring addresses land on unrelated
+// refresh turns, so a /24 is not refreshed all at once.
+uint32_t Mix(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x85ebca6bu;
+  x ^= x >> 13;
+  x *= 0xc2b2ae35u;
+  x ^= x >> 16;
+  return x;
+}
+
+std::vector<uint16_t> UnionWithin(const std::vector<uint16_t>& standard,
+                                  std::initializer_list<const std::vector<uint16_t>*> sets) {
+  std::vector<uint16_t> out;
+  for (const std::vector<uint16_t>* s : sets) out.insert(out.end(), s->begin(), s->end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::vector<uint16_t> within;
+  std::set_intersection(out.begin(), out.end(), standard.begin(), standard.end(),
+                        std::back_inserter(within));
+  return within;
+}
+
+}  // namespace
+
+bool IsRefreshTurn(Ipv4 ip, uint64_t round, uint32_t refresh_slices) {
+  if (refresh_slices == 0) return false;
+  return (Mix(ip) + round) % refresh_slices == 0;
+}
+
+HostPlan PlanHost(const PlannerConfig& config, const KnownHost& host, uint64_t round) {
+  const std::vector<uint16_t>& standard = config.standard_ports;
+  if (host.silent_streak > 0) {
+    // Silence says nothing about its ports: look again where it answered, cheaply.
+    if (host.silent_streak > config.silent_rechecks) return {HostPlanKind::kRecheck, {}};
+    std::vector<uint16_t> own = UnionWithin(standard, {&host.open_ports});
+    if (own.empty()) return {HostPlanKind::kStandard, standard};
+    return {HostPlanKind::kRecheck, std::move(own)};
+  }
+  if (host.deviated) return {HostPlanKind::kStandard, standard};
+  if (IsRefreshTurn(host.ip, round, config.refresh_slices))
+    return {HostPlanKind::kRefresh, standard};
+  const bool estimated = !host.estimated_ports.empty();
+  // A profile narrows only a host whose own ports were once seen in full; an estimate
+  // (the paper's rule) narrows on its own.
+  if (!estimated && !(host.has_profile && host.fully_observed))
+    return {HostPlanKind::kStandard, standard};
+  std::vector<uint16_t> ports = UnionWithin(
+      standard, {&host.estimated_ports, host.has_profile ? &host.learned_ports : &host.open_ports,
+                 &host.open_ports});
+  if (ports.empty() || ports.size() >= standard.size()) return {HostPlanKind::kStandard, standard};
+  return {HostPlanKind::kNarrowed, std::move(ports)};
+}
+
 ProbePlan MakeProbePlan(const PlannerConfig& config, const RangeSet& scope,
-                        std::span<const KnownHost> hosts, uint64_t round, bool first_round) {
+                        std::span<const KnownHost> hosts, uint64_t round, bool first_round,
+                        const DiscoveryHints& hints) {
   ProbePlan plan;
   plan.profiles.push_back(config.standard_ports);
   plan.hosts_by_profile.emplace_back();
   const uint64_t standard = config.standard_ports.size();
   std::map<std::vector<uint16_t>, size_t> profile_index{{config.standard_ports, 0}};
-
-  std::vector<Ipv4Range> known;
-  for (const KnownHost& h : hosts) {
-    if (!scope.Contains(h.ip)) continue;
-    known.push_back({h.ip, h.ip});
-    plan.responsive_equivalent += standard;
-    const bool narrowed = !h.estimated_ports.empty() && !h.deviated;
-    const std::vector<uint16_t>& ports = narrowed ? h.estimated_ports : config.standard_ports;
+  auto list = [&](const std::vector<uint16_t>& ports, Ipv4 ip) {
     auto [it, added] = profile_index.try_emplace(ports, plan.profiles.size());
     if (added) {
       plan.profiles.push_back(ports);
       plan.hosts_by_profile.emplace_back();
     }
-    plan.hosts_by_profile[it->second].push_back(h.ip);
-    (narrowed ? plan.planned_narrowed : plan.planned_standard) += ports.size();
-  }
-  for (auto& list : plan.hosts_by_profile) std::sort(list.begin(), list.end());
+    plan.hosts_by_profile[it->second].push_back(ip);
+  };
 
-  const RangeSet silent = scope.Subtract(RangeSet(std::move(known)));
+  // Watch evidence per /24: hosts that appeared or vanished lately. While churn is not
+  // yet measurable (fewer than two rounds after the probe's first), every populated
+  // /24 is watched on the bootstrap ports.
+  const bool measured = hints.completed_rounds >= 2;
+  const auto r = static_cast<int64_t>(round);
+  std::unordered_map<uint32_t, uint32_t> evidence;  // /24 → events (0: populated only)
+  std::vector<Ipv4> listed;  // ascending: hosts come sorted by ip
+  for (const KnownHost& h : hosts) {
+    if (!scope.Contains(h.ip)) continue;
+    plan.responsive_equivalent += standard;
+    const bool appeared = h.first_round > hints.probe_first_round &&
+                          r - h.first_round <= static_cast<int64_t>(config.watch_rounds);
+    const bool vanished = h.silent_streak > 0 &&
+                          r - h.last_round <= static_cast<int64_t>(config.watch_rounds +
+                                                                    config.silent_rechecks + 1);
+    if (appeared || vanished)
+      ++evidence[h.ip >> 8];
+    else if (!measured)
+      evidence.try_emplace(h.ip >> 8, 0);
+
+    HostPlan hp = PlanHost(config, h, round);
+    if (hp.ports.empty()) continue;  // back to the silent space
+    listed.push_back(h.ip);
+    list(hp.ports, h.ip);
+    const uint64_t n = hp.ports.size();
+    switch (hp.kind) {
+      case HostPlanKind::kNarrowed:
+      case HostPlanKind::kRecheck:
+        plan.planned_narrowed += n;
+        if (h.profile >= 0 && hp.kind == HostPlanKind::kNarrowed) {
+          ProfileSaving& s = plan.savings[h.profile];
+          ++s.hosts;
+          s.saved += standard - n;
+        }
+        break;
+      case HostPlanKind::kRefresh:
+        plan.planned_refresh += n;
+        plan.planned_standard += n;
+        break;
+      default:
+        plan.planned_standard += n;
+    }
+  }
+  std::vector<Ipv4Range> listed_ranges;
+  listed_ranges.reserve(listed.size());
+  for (Ipv4 ip : listed) listed_ranges.push_back({ip, ip});
+  const RangeSet silent = scope.Subtract(RangeSet(std::move(listed_ranges)));
   const uint32_t k = std::max<uint32_t>(1, config.discovery_slices);
   plan.sweep = first_round ? silent : SliceOf(silent, static_cast<uint32_t>(round % k), k);
   plan.planned_discovery = plan.sweep.Size() * standard;
   plan.standard_equivalent = scope.Size() * standard;
+
+  if (!first_round && !hints.liveness_ports.empty() && !evidence.empty()) {
+    // Most evidence first, so the address bound keeps the /24s most likely to answer.
+    std::vector<std::pair<uint32_t, uint32_t>> blocks(evidence.begin(), evidence.end());
+    std::sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    const std::vector<uint16_t>& all = hints.liveness_ports;
+    std::vector<uint16_t> full(all), boot(all.begin(),
+                                          all.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                            all.size(), hints.bootstrap_ports)));
+    std::sort(full.begin(), full.end());
+    std::sort(boot.begin(), boot.end());
+    plan.liveness_port_sets = {full};
+    if (boot != full) plan.liveness_port_sets.push_back(boot);
+    const RangeSet unswept = silent.Subtract(plan.sweep);
+    uint64_t budget = config.max_liveness_addresses;
+    for (const auto& [block, events] : blocks) {
+      if (budget == 0) break;
+      const Ipv4 first = block << 8;
+      const RangeSet in_block = unswept.Intersection(RangeSet({{first, first | 0xffu}}));
+      if (in_block.Size() == 0) continue;
+      ++plan.watched_blocks;
+      const std::vector<uint16_t>& ports = events > 0 ? full : boot;
+      for (const Ipv4Range& range : in_block.ranges())
+        for (uint64_t a = range.first; a <= range.last && budget > 0; ++a, --budget) {
+          list(ports, static_cast<Ipv4>(a));
+          plan.planned_liveness += ports.size();
+        }
+    }
+    plan.planned_discovery += plan.planned_liveness;
+  }
+  for (auto& l : plan.hosts_by_profile) std::sort(l.begin(), l.end());
   return plan;
 }
 

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "common/port_list.h"
 #include "common/wire/plan_codec.h"
+#include "controller/fleet/port_profile.h"
+#include "controller/fleet/profile_store.h"
 
 namespace narrowscan::fleet {
 
@@ -38,11 +41,22 @@ Result<std::vector<wire::Bytes>> UnpackChunks(const std::string& blob) {
   return out;
 }
 
-Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope) {
+// The known hosts in `scope`, each with the learned ports of its most specific
+// supported profile (port_profile.h).
+Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
+                                            const LearnedProfiles& learned,
+                                            const ProfileRules& rules) {
   std::vector<KnownHost> hosts;
   auto st = db.Prepare(
-      "SELECT ip, estimated_ports, deviated FROM fleet_hosts WHERE ip BETWEEN ? AND ? ORDER BY ip");
+      "SELECT ip, estimated_ports, deviated, open_ports, entry_key, banner_key, port_key, "
+      "full_open_ports IS NOT NULL, silent_streak, first_round, last_round "
+      "FROM fleet_hosts WHERE ip BETWEEN ? AND ? ORDER BY ip");
   if (!st.ok()) return Error{st.error()};
+  auto ports_of = [](const std::string& text) {
+    if (text.empty()) return std::vector<uint16_t>{};
+    auto parsed = ParsePortList(text);
+    return parsed.ok() ? std::move(*parsed) : std::vector<uint16_t>{};
+  };
   for (const Ipv4Range& r : scope.ranges()) {
     st->Reset();
     st->Bind(1, int64_t{r.first}).Bind(2, int64_t{r.last});
@@ -52,15 +66,48 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope) {
       if (!*row) break;
       KnownHost h;
       h.ip = static_cast<Ipv4>(st->ColumnInt(0));
-      if (std::string ports = st->ColumnText(1); !ports.empty()) {
-        auto parsed = ParsePortList(ports);
-        if (parsed.ok()) h.estimated_ports = std::move(*parsed);
-      }
+      h.estimated_ports = ports_of(st->ColumnText(1));
       h.deviated = st->ColumnInt(2) != 0;
+      h.open_ports = ports_of(st->ColumnText(3));
+      const ProfileKeys keys{st->ColumnText(4), st->ColumnText(5), st->ColumnText(6)};
+      ProfileBook::Choice choice = learned.book.Choose(keys, rules);
+      if (choice.key) {
+        h.has_profile = true;
+        h.learned_ports = std::move(choice.ports);
+        if (auto it = learned.ids.find(*choice.key); it != learned.ids.end())
+          h.profile = it->second;
+      }
+      h.fully_observed = st->ColumnInt(7) != 0;
+      h.silent_streak = static_cast<uint32_t>(st->ColumnInt(8));
+      h.first_round = st->ColumnInt(9);
+      h.last_round = st->ColumnInt(10);
       hosts.push_back(std::move(h));
     }
   }
   return hosts;
+}
+
+// Ports that cover the most responsive hosts, from the open-port profiles.
+std::vector<uint16_t> LivenessPorts(const LearnedProfiles& learned,
+                                    const std::vector<uint16_t>& standard, size_t max_ports) {
+  std::vector<std::pair<std::vector<uint16_t>, uint64_t>> sets;
+  for (const auto& [key, stats] : learned.book.profiles())
+    if (SourceOfKey(key) == ProfileSource::kPorts)
+      sets.emplace_back(PortsOfPortKey(key), stats.hosts);
+  std::sort(sets.begin(), sets.end());  // a stable input order whatever the hash map's
+  return CoverPorts(sets, standard, max_ports);
+}
+
+// The probe's history: how many rounds it completed and the first it took part in.
+Result<std::pair<uint64_t, int64_t>> ProbeHistory(Store& db, const std::string& probe_id) {
+  auto st = db.Prepare(
+      "SELECT COALESCE(SUM(done), 0), COALESCE(MIN(round_id), 0) FROM fleet_round_probes "
+      "WHERE probe_id = ?");
+  if (!st.ok()) return Error{st.error()};
+  st->Bind(1, probe_id);
+  auto row = st->Step();
+  if (!row.ok()) return Error{row.error()};
+  return std::pair<uint64_t, int64_t>{static_cast<uint64_t>(st->ColumnInt(0)), st->ColumnInt(1)};
 }
 
 }  // namespace
@@ -75,17 +122,40 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
   auto excluded = fleet.ExcludedSet();
   if (!excluded.ok()) return Error{excluded.error()};
 
+  auto learned = LoadProfiles(fleet);
+  if (!learned.ok()) return Error{learned.error()};
+  const std::vector<uint16_t> liveness =
+      LivenessPorts(*learned, settings.planner.standard_ports, settings.liveness_ports);
+
   Transaction tx(db);
   if (!tx.status().ok()) return Error{tx.status().error()};
+  auto live_ins = db.Prepare(
+      "INSERT OR REPLACE INTO fleet_liveness(round_id, first, last, ports) VALUES(?,?,?,?)");
+  if (!live_ins.ok()) return Error{live_ins.error()};
+  // Liveness records serve the estimation of the round they belong to, no later one.
+  if (Status s = db.Exec(fmt::format("DELETE FROM fleet_liveness WHERE round_id < {}", round_id - 1));
+      !s.ok())
+    return Error{s.error()};
+  std::map<int32_t, ProfileSaving> savings;
   std::vector<StoredPlan> out;
   for (const ProbeRecord& probe : *probes) {
     const RangeSet scope = probe.region.Intersection(*targets).Subtract(*excluded);
-    auto hosts = KnownHostsIn(db, scope);
+    auto hosts = KnownHostsIn(db, scope, *learned, settings.profiles);
     if (!hosts.ok()) return Error{hosts.error()};
-    auto completed = fleet.ProbeHasCompletedRound(probe.id);
-    if (!completed.ok()) return Error{completed.error()};
+    auto history = ProbeHistory(db, probe.id);
+    if (!history.ok()) return Error{history.error()};
+    const bool first_round = history->first == 0;
+    DiscoveryHints hints;
+    hints.liveness_ports = liveness;
+    hints.bootstrap_ports = settings.bootstrap_liveness_ports;
+    hints.completed_rounds = history->first;
+    hints.probe_first_round = history->second == 0 ? round_id : history->second;
     const ProbePlan plan = MakeProbePlan(settings.planner, scope, *hosts,
-                                         static_cast<uint64_t>(round_id), !*completed);
+                                         static_cast<uint64_t>(round_id), first_round, hints);
+    for (const auto& [id, saving] : plan.savings) {
+      savings[id].hosts += saving.hosts;
+      savings[id].saved += saving.saved;
+    }
 
     auto version = fleet.NextCounter("plan_version/" + probe.id);
     if (!version.ok()) return Error{version.error()};
@@ -112,12 +182,15 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
                               {"sweep_addresses", plan.sweep.Size()},
                               {"sweep_ranges", plan.sweep.ranges().size()},
                               {"standard_ports", FormatPortList(settings.planner.standard_ports)},
-                              {"first_round", !*completed},
+                              {"first_round", first_round},
                               {"planned_attempts",
                                {{"narrowed", plan.planned_narrowed},
                                 {"standard", plan.planned_standard},
                                 {"discovery", plan.planned_discovery},
-                                {"refresh", plan.planned_refresh}}},
+                                {"refresh", plan.planned_refresh},
+                                {"liveness", plan.planned_liveness}}},
+                              {"liveness_ports", FormatPortList(liveness)},
+                              {"watched_blocks", plan.watched_blocks},
                               {"standard_equivalent", plan.standard_equivalent},
                               {"responsive_equivalent", plan.responsive_equivalent},
                               {"chunks", chunks->size()},
@@ -163,8 +236,26 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
         if (Status s = mark->Run(); !s.ok()) return Error{s.error()};
       }
     }
+    // The liveness-probed addresses, as ranges per port set, for the estimation of
+    // this round (a host found there was scanned on those ports only).
+    for (size_t i = 1; i < plan.profiles.size(); ++i) {
+      if (std::find(plan.liveness_port_sets.begin(), plan.liveness_port_sets.end(),
+                    plan.profiles[i]) == plan.liveness_port_sets.end())
+        continue;
+      const std::string ports = FormatPortList(plan.profiles[i]);
+      std::vector<Ipv4Range> ranges;
+      for (Ipv4 ip : plan.hosts_by_profile[i]) ranges.push_back({ip, ip});
+      const RangeSet merged(std::move(ranges));
+      for (const Ipv4Range& r : merged.ranges()) {
+        live_ins->Reset();
+        live_ins->Bind(1, round_id).Bind(2, int64_t{r.first}).Bind(3, int64_t{r.last});
+        live_ins->Bind(4, ports);
+        if (Status s = live_ins->Run(); !s.ok()) return Error{s.error()};
+      }
+    }
     out.push_back({probe.id, *version, round_id, summary.dump(), std::move(*chunks)});
   }
+  if (Status s = RecordSavings(fleet, round_id, savings); !s.ok()) return Error{s.error()};
   if (Status s =
           fleet.Audit("round.plan", fmt::format("round {}: {} probe plans", round_id, out.size()));
       !s.ok())

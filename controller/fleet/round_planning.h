@@ -18,11 +18,15 @@
 #include "common/wire/messages.h"
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/planner.h"
+#include "controller/fleet/port_profile.h"
 
 namespace narrowscan::fleet {
 
 struct PlanSettings {
   PlannerConfig planner;
+  ProfileRules profiles;                // when a learned profile narrows a host
+  size_t liveness_ports = 3;            // ports probed on watched silent addresses
+  size_t bootstrap_liveness_ports = 1;  // of them, while churn is not yet measured
   double rate = 100;      // attempts/s per probe
   double per24_rate = 0;  // attempts/s per /24 (0 = no cap)
   size_t max_chunk_bytes = 256 << 10;

@@ -65,6 +65,24 @@ ports = [80, 554]
     st->Bind(1, int64_t{ip});
     return *st->Step() ? st->ColumnText(0) : "missing";
   }
+  static HostUpdateOptions Options(size_t batch) {
+    HostUpdateOptions o;
+    o.max_deviation = 0.5;
+    o.standard_ports = {80, 554, 8080};
+    o.batch = batch;
+    return o;
+  }
+  std::string Column(Ipv4 ip, const std::string& expr) {
+    auto st = store_->store().Prepare("SELECT " + expr + " FROM fleet_hosts WHERE ip = ?");
+    st->Bind(1, int64_t{ip});
+    return *st->Step() ? st->ColumnText(0) : "missing";
+  }
+  void Planned(Ipv4 ip, int64_t round, const std::string& ports) {
+    auto st = store_->store().Prepare(
+        "UPDATE fleet_hosts SET planned_round = ?, scanned_ports = ? WHERE ip = ?");
+    st->Bind(1, round).Bind(2, ports).Bind(3, int64_t{ip});
+    ASSERT_TRUE(st->Run().ok());
+  }
   int64_t Estimates(Ipv4 ip) {
     auto st = store_->store().Prepare("SELECT COUNT(*) FROM fleet_estimates WHERE ip = ?");
     st->Bind(1, int64_t{ip});
@@ -112,7 +130,7 @@ TEST_F(HostUpdateTest, EachDirtyHostIsEstimatedFromItsOwnResultsAndCleanOnesAreL
   HostRow(kBase + 3, 1, false);
 
   // Batches of 2: runs and transactions both split.
-  auto n = EstimateDirtyHosts(*store_, *estimator_, 0.5, 2);
+  auto n = EstimateDirtyHosts(*store_, *estimator_, Options(2));
   ASSERT_TRUE(n.ok()) << n.error();
   EXPECT_EQ(*n, 4u);
   EXPECT_EQ(HostState(kBase), "80|zeta-nvr|0");
@@ -127,11 +145,72 @@ TEST_F(HostUpdateTest, EachDirtyHostIsEstimatedFromItsOwnResultsAndCleanOnesAreL
   // Round 2: +0 no longer shows the banner; its old estimate goes.
   AddResult(2, kBase, 80, "");
   HostRow(kBase, 2, true);
-  n = EstimateDirtyHosts(*store_, *estimator_, 0.5, 2);
+  n = EstimateDirtyHosts(*store_, *estimator_, Options(2));
   ASSERT_TRUE(n.ok()) << n.error();
   EXPECT_EQ(*n, 1u);
   EXPECT_EQ(HostState(kBase), "80||0");
   EXPECT_EQ(Estimates(kBase), 0);
+}
+
+TEST_F(HostUpdateTest, RecordsProfileKeysFullObservationsAndDeviations) {
+  // Two hosts of one uncatalogued family: the same page but for the date and the
+  // cookie; the normaliser gives them one banner signature.
+  AddResult(1, kBase + 5, 80,
+            "HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 20:00:00 GMT\r\nSet-Cookie: sid=0a1b2c3d4e5f60718293a4b5c6d7e8f9\r\n\r\n<title>Camera</title>");
+  AddResult(1, kBase + 6, 80,
+            "HTTP/1.1 200 OK\r\nDate: Tue, 08 Dec 2026 09:11:12 GMT\r\nSet-Cookie: sid=ffeeddccbbaa99887766554433221100\r\n\r\n<title>Camera</title>");
+  AddResult(1, kBase + 6, 8080, "");
+  AddResult(1, kBase + 7, 554, "");  // answers, says nothing
+  for (Ipv4 ip : {kBase + 5, kBase + 6, kBase + 7}) HostRow(ip, 1, true);
+  // +7 was found by a liveness probe on 554 only: a partial observation.
+  ASSERT_TRUE(store_->store()
+                  .Exec("INSERT INTO fleet_liveness(round_id, first, last, ports) VALUES(1, " +
+                        std::to_string(kBase + 7) + ", " + std::to_string(kBase + 9) + ", '554')")
+                  .ok());
+  auto n = EstimateDirtyHosts(*store_, *estimator_, Options(10));
+  ASSERT_TRUE(n.ok()) << n.error();
+  const std::string key5 = Column(kBase + 5, "banner_key");
+  EXPECT_EQ(key5.rfind("banner:", 0), 0u);
+  EXPECT_EQ(Column(kBase + 6, "banner_key"), key5);
+  EXPECT_EQ(Column(kBase + 5, "port_key"), "ports:80");
+  EXPECT_EQ(Column(kBase + 5, "entry_key"), "");
+  EXPECT_EQ(Column(kBase + 7, "banner_key"), "");
+  EXPECT_EQ(Column(kBase + 7, "port_key"), "ports:554");
+  // Found by the sweep (standard set): full; found by a liveness probe: not.
+  EXPECT_EQ(Column(kBase + 6, "COALESCE(full_open_ports, 'null')"), FormatPortList({80, 8080}));
+  EXPECT_EQ(Column(kBase + 7, "COALESCE(full_open_ports, 'null')"), "null");
+
+  // Round 2, +5 narrowed to 80 and 8080: 8080 is new, a deviation; +6 narrowed to 80
+  // only, same page: no deviation, and its full observation stays that of round 1.
+  AddResult(2, kBase + 5, 80, "HTTP/1.1 200 OK\r\n\r\n<title>Camera</title>");
+  AddResult(2, kBase + 5, 8080, "");
+  AddResult(2, kBase + 6, 80,
+            "HTTP/1.1 200 OK\r\nDate: Wed, 09 Dec 2026 01:02:03 GMT\r\nSet-Cookie: sid=00112233445566778899aabbccddeeff\r\n\r\n<title>Camera</title>");
+  for (Ipv4 ip : {kBase + 5, kBase + 6}) HostRow(ip, 2, true);
+  Planned(kBase + 5, 2, "80,8080");
+  Planned(kBase + 6, 2, "80");
+  n = EstimateDirtyHosts(*store_, *estimator_, Options(10));
+  ASSERT_TRUE(n.ok()) << n.error();
+  EXPECT_EQ(Column(kBase + 5, "deviated"), "1");
+  EXPECT_EQ(Column(kBase + 6, "deviated"), "0");
+  EXPECT_EQ(Column(kBase + 6, "full_open_ports"), FormatPortList({80, 8080}));
+  EXPECT_EQ(Column(kBase + 6, "full_round"), "1");
+  EXPECT_EQ(Column(kBase + 6, "banner_key"), key5);
+
+  // Round 3: +6 planned and silent counts a silent round; answering again resets it.
+  Planned(kBase + 6, 3, "80");
+  auto silent = MarkSilentHosts(*store_, 3);
+  ASSERT_TRUE(silent.ok()) << silent.error();
+  EXPECT_EQ(*silent, 1u);
+  EXPECT_EQ(Column(kBase + 6, "silent_streak"), "1");
+  EXPECT_EQ(Column(kBase + 6, "deviated"), "0") << "silence is not a deviation";
+  AddResult(4, kBase + 6, 80,
+            "HTTP/1.1 200 OK\r\nDate: Thu, 10 Dec 2026 01:02:03 GMT\r\nSet-Cookie: sid=99112233445566778899aabbccddeeff\r\n\r\n<title>Camera</title>");
+  HostRow(kBase + 6, 4, true);
+  Planned(kBase + 6, 4, "80");
+  n = EstimateDirtyHosts(*store_, *estimator_, Options(10));
+  ASSERT_TRUE(n.ok()) << n.error();
+  EXPECT_EQ(Column(kBase + 6, "silent_streak"), "0");
 }
 
 }  // namespace

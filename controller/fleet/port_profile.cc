@@ -1,0 +1,159 @@
+#include "controller/fleet/port_profile.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "common/port_list.h"
+#include "controller/curate/banner_normalizer.h"
+
+namespace narrowscan::fleet {
+
+namespace {
+
+constexpr std::string_view kEntryPrefix = "entry:";
+constexpr std::string_view kBannerPrefix = "banner:";
+constexpr std::string_view kPortsPrefix = "ports:";
+
+// FNV-1a, 64 bits: stable across platforms and versions, which a stored key needs.
+uint64_t Fnv1a(uint64_t h, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+}  // namespace
+
+std::string_view ProfileSourceName(ProfileSource source) {
+  switch (source) {
+    case ProfileSource::kEntry:
+      return "entry";
+    case ProfileSource::kBanner:
+      return "banner";
+    case ProfileSource::kPorts:
+      return "ports";
+  }
+  return "ports";
+}
+
+ProfileSource SourceOfKey(std::string_view key) {
+  if (key.starts_with(kEntryPrefix)) return ProfileSource::kEntry;
+  if (key.starts_with(kBannerPrefix)) return ProfileSource::kBanner;
+  return ProfileSource::kPorts;
+}
+
+ProfileKeys MakeProfileKeys(const std::vector<std::string>& device_ids,
+                            const std::vector<uint16_t>& open_ports,
+                            const std::vector<BannerRecord>& banners,
+                            const BannerNormalizer& normalizer) {
+  ProfileKeys keys;
+  if (!device_ids.empty()) {
+    keys.entry = kEntryPrefix;
+    for (size_t i = 0; i < device_ids.size(); ++i)
+      keys.entry += (i ? "," : "") + device_ids[i];
+  }
+  std::set<std::string> normalised;
+  for (const BannerRecord& b : banners) {
+    if (b.banner.empty()) continue;
+    std::string text = normalizer.Normalize(b.banner);
+    if (text.empty()) continue;
+    normalised.insert(b.service + '\0' + text);
+  }
+  if (!normalised.empty()) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const std::string& n : normalised) h = Fnv1a(Fnv1a(h, n), std::string_view("\x1e", 1));
+    keys.banner = fmt::format("{}{:016x}", kBannerPrefix, h);
+  }
+  if (!open_ports.empty()) keys.port = std::string(kPortsPrefix) + FormatPortList(open_ports);
+  return keys;
+}
+
+std::vector<uint16_t> PortsOfPortKey(std::string_view key) {
+  if (!key.starts_with(kPortsPrefix)) return {};
+  auto ports = ParsePortList(key.substr(kPortsPrefix.size()));
+  return ports.ok() ? std::move(*ports) : std::vector<uint16_t>{};
+}
+
+void ProfileBook::AddTo(const std::string& key, const std::vector<uint16_t>* full, uint32_t ip) {
+  if (key.empty()) return;
+  ProfileStats& s = profiles_[key];
+  if (s.hosts++ == 0) s.sample_ip = ip;
+  if (!full) return;
+  ++s.support;
+  auto& counts = counting_[key];
+  for (uint16_t p : *full) ++counts[p];
+}
+
+void ProfileBook::Add(const ProfileKeys& keys, const std::vector<uint16_t>* full_open_ports,
+                      uint32_t ip) {
+  AddTo(keys.entry, full_open_ports, ip);
+  AddTo(keys.banner, full_open_ports, ip);
+  AddTo(keys.port, full_open_ports, ip);
+}
+
+void ProfileBook::Finish() {
+  for (auto& [key, counts] : counting_) {
+    ProfileStats& s = profiles_[key];
+    s.port_counts.assign(counts.begin(), counts.end());
+    std::sort(s.port_counts.begin(), s.port_counts.end());
+  }
+  counting_.clear();
+}
+
+void ProfileBook::Put(std::string key, ProfileStats stats) {
+  profiles_[std::move(key)] = std::move(stats);
+}
+
+std::vector<uint16_t> FrequentPorts(const ProfileStats& stats, double min_share) {
+  std::vector<uint16_t> out;
+  if (stats.support == 0) return out;
+  for (const auto& [port, n] : stats.port_counts)
+    if (static_cast<double>(n) >= min_share * static_cast<double>(stats.support))
+      out.push_back(port);
+  return out;
+}
+
+ProfileBook::Choice ProfileBook::Choose(const ProfileKeys& keys, const ProfileRules& rules) const {
+  for (const std::string* key : {&keys.entry, &keys.banner, &keys.port}) {
+    if (key->empty()) continue;
+    auto it = profiles_.find(*key);
+    if (it == profiles_.end() || it->second.support < std::max<uint32_t>(1, rules.min_support))
+      continue;
+    return Choice{&it->first, FrequentPorts(it->second, rules.min_share)};
+  }
+  return Choice{};
+}
+
+std::vector<uint16_t> CoverPorts(
+    const std::vector<std::pair<std::vector<uint16_t>, uint64_t>>& weighted_port_sets,
+    const std::vector<uint16_t>& candidates, size_t max_ports) {
+  std::vector<uint16_t> chosen;
+  std::vector<bool> covered(weighted_port_sets.size(), false);
+  while (chosen.size() < max_ports) {
+    uint64_t best_gain = 0;
+    uint16_t best = 0;
+    for (uint16_t c : candidates) {
+      if (std::find(chosen.begin(), chosen.end(), c) != chosen.end()) continue;
+      uint64_t gain = 0;
+      for (size_t i = 0; i < weighted_port_sets.size(); ++i) {
+        if (covered[i]) continue;
+        const auto& ports = weighted_port_sets[i].first;
+        if (std::binary_search(ports.begin(), ports.end(), c)) gain += weighted_port_sets[i].second;
+      }
+      // Ties go to the lower port, so the choice does not depend on input order.
+      if (gain > best_gain) best_gain = gain, best = c;
+    }
+    if (best_gain == 0) break;
+    chosen.push_back(best);
+    for (size_t i = 0; i < weighted_port_sets.size(); ++i) {
+      const auto& ports = weighted_port_sets[i].first;
+      if (std::binary_search(ports.begin(), ports.end(), best)) covered[i] = true;
+    }
+  }
+  return chosen;
+}
+
+}  // namespace narrowscan::fleet
