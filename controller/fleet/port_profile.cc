@@ -7,6 +7,7 @@
 
 #include "common/port_list.h"
 #include "controller/curate/banner_normalizer.h"
+#include "controller/estimation/banner_fields.h"
 
 namespace narrowscan::fleet {
 
@@ -23,6 +24,28 @@ uint64_t Fnv1a(uint64_t h, std::string_view bytes) {
     h *= 0x100000001b3ULL;
   }
   return h;
+}
+
+// What of one banner goes into the signature. A client-first reply (HTTP, RTSP) is
+// distinctive as a whole: status, headers and page. A server-first greeting is the
+// first line the server sends; what follows depends on how the grab went (a greeting
+// that arrived after the probe had already spoken HTTP carries the server's error
+// replies too), so it would make one host's signature change from round to round.
+std::string SignaturePart(const BannerRecord& b, const BannerNormalizer& normalizer) {
+  std::string text = normalizer.Normalize(StripTelnetIac(b.banner));
+  if (text.starts_with("HTTP/") || text.starts_with("RTSP/")) return text;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (!line.empty()) return std::string(line);
+    start = end + 1;
+  }
+  return {};
 }
 
 }  // namespace
@@ -58,9 +81,8 @@ ProfileKeys MakeProfileKeys(const std::vector<std::string>& device_ids,
   std::set<std::string> normalised;
   for (const BannerRecord& b : banners) {
     if (b.banner.empty()) continue;
-    std::string text = normalizer.Normalize(b.banner);
-    if (text.empty()) continue;
-    normalised.insert(b.service + '\0' + text);
+    std::string part = SignaturePart(b, normalizer);
+    if (!part.empty()) normalised.insert(std::move(part));
   }
   if (!normalised.empty()) {
     uint64_t h = 0xcbf29ce484222325ULL;

@@ -41,9 +41,10 @@ struct ProfileKeys {
 };
 
 // `device_ids`: the matched entries, sorted and unique. `open_ports`: sorted, unique.
-// The banner signature hashes the set of distinct normalised banners (service and
-// text, not the port: a family whose page also answers on an optional port keeps one
-// signature); banners that normalise to nothing do not count.
+// The banner signature hashes the set of distinct normalised banners — an HTTP or
+// RTSP reply whole, a server-first greeting by its first line (Telnet negotiation
+// removed), without the port, so a family whose page also answers on an optional port
+// keeps one signature; banners that normalise to nothing do not count.
 ProfileKeys MakeProfileKeys(const std::vector<std::string>& device_ids,
                             const std::vector<uint16_t>& open_ports,
                             const std::vector<BannerRecord>& banners,

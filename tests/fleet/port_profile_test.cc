@@ -42,6 +42,27 @@ TEST(MakeProfileKeys, BannerSignatureMasksWhatDiffersBetweenIdenticalDevices) {
   EXPECT_EQ(PortsOfPortKey(b.port), (std::vector<uint16_t>{80, 8080}));
 }
 
+TEST(MakeProfileKeys, AGreetingKeepsItsSignatureHoweverTheGrabWent) {
+  const BannerNormalizer n = BannerNormalizer::Default();
+  // A telnet greeting read by the telnet grabber, and the same greeting read late by
+  // the HTTP grabber (negotiation bytes and the server's replies to the request).
+  const ProfileKeys clean = MakeProfileKeys(
+      {}, {23}, {{23, "telnet", "\r\nRTX830 Rev.15.02.26\r\nPassword: ", "", {}, {}}}, n);
+  const ProfileKeys late = MakeProfileKeys(
+      {}, {23},
+      {{23, "http", "\xff\xfb\x01\xff\xfb\x03\r\nRTX830 Rev.15.02.26\r\nPassword: \r\nPassword: ", "", {}, {}}},
+      n);
+  EXPECT_EQ(clean.banner, late.banner);
+  const ProfileKeys smtp = MakeProfileKeys(
+      {}, {25}, {{25, "smtp", "220 mx.example.org ESMTP Exim 4.96\r\n", "", {}, {}}}, n);
+  const ProfileKeys smtp_late = MakeProfileKeys(
+      {}, {25},
+      {{25, "http", "220 mx.example.org ESMTP Exim 4.96\r\n500 unrecognized command\r\n", "", {}, {}}},
+      n);
+  EXPECT_EQ(smtp.banner, smtp_late.banner);
+  EXPECT_NE(smtp.banner, clean.banner);
+}
+
 TEST(ProfileBook, CountsFullObservationsAndChoosesTheMostSpecificSupportedProfile) {
   ProfileBook book;
   const ProfileKeys fam{"", "banner:aa", "ports:80,554"};
