@@ -231,6 +231,11 @@ TEST(Population, ChangesAreDeterministicAndNeverTouchNoise) {
             std::binary_search(host.open_ports.begin(), host.open_ports.end(), ca[i].port));
         EXPECT_FALSE(host.open_ports.empty());
         break;
+      case ChangeKind::kMove:
+      case ChangeKind::kVanish:
+      case ChangeKind::kAppear:
+        ADD_FAILURE() << "ChangeHosts never churns";
+        break;
     }
   }
   // A second round picks again (from the round counter), not the same hosts in order.
