@@ -400,6 +400,39 @@ TEST(ShippedPopulations, DefaultAndSmallMeetTheirContract) {
   }
 }
 
+// The churning populations: a regional scan's mix (mostly hosts no device DB knows,
+// many of them not IoT) of the promised size, within the descriptor budget, with churn.
+TEST(ShippedPopulations, RealisticAndSmallChurnMeetTheirContract) {
+  for (auto [file, min_hosts, max_hosts, min_move] :
+       {std::tuple{"realistic.toml", 1400u, 1700u, 0.015},
+        std::tuple{"small-churn.toml", 250u, 350u, 0.04}}) {
+    auto spec = LoadPopulationSpec(SourceDir() + "/tests/testbed/populations/" + file);
+    ASSERT_TRUE(spec.ok()) << spec.error();
+    EXPECT_GE(spec->churn.move, min_move) << file;
+    EXPECT_GT(spec->churn.vanish, 0) << file;
+    EXPECT_GT(spec->churn.appear, 0) << file;
+    EXPECT_FALSE(spec->silent.empty()) << file;
+    auto population = BuildPopulation(std::move(*spec), {});
+    ASSERT_TRUE(population.ok()) << population.error();
+    const size_t hosts = population->hosts.size();
+    EXPECT_GE(hosts, min_hosts) << file;
+    EXPECT_LE(hosts, max_hosts) << file;
+    size_t noise = 0, listeners = 0;
+    std::set<std::string> types;
+    for (const Host& h : population->hosts) {
+      const Profile& pr = population->ProfileOf(h);
+      noise += pr.noise;
+      if (!pr.noise) types.insert(pr.label.type);
+      listeners += h.open_ports.size();
+    }
+    EXPECT_GT(noise, hosts / 2) << file << ": most of a regional scan is not IoT";
+    EXPECT_LT(listeners, 6000u) << file;
+    for (const char* type : {"router", "camera", "dvr", "nvr", "nas"}) {
+      EXPECT_EQ(types.count(type), 1u) << file << " lacks " << type;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace narrowscan::testbed
 
