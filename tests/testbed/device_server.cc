@@ -61,13 +61,13 @@ uint64_t FreshEntropy() {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Population* population, const Host* host, const PortSpec* port,
+  Session(tcp::socket socket, const Population* population, Host host, const PortSpec* port,
           const mbedtls_ssl_config* tls, std::shared_ptr<DeviceServer::Counters> counters,
           std::shared_ptr<SessionRegistry> sessions, std::chrono::milliseconds idle_timeout)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         population_(population),
-        host_(host),
+        host_(std::move(host)),
         port_(port),
         tls_config_(tls),
         counters_(std::move(counters)),
@@ -90,7 +90,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (IsServerFirst(port_->protocol)) {
       std::string greeting;
-      RenderReply(*population_, *host_, *port_, NewRequest("1"), &greeting, &scratch_);
+      RenderReply(*population_, host_, *port_, NewRequest("1"), &greeting, &scratch_);
       ++counters_->replies;
       return Write(std::move(greeting), [self = shared_from_this()] { self->ReadLines(); });
     }
@@ -159,7 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
                               std::string out;
                               for (size_t i = 0; i < n; ++i) {
                                 if (self->read_buffer_[i] == '\n' && !self->port_->reply.empty()) {
-                                  RenderLineReply(*self->population_, *self->host_, *self->port_,
+                                  RenderLineReply(*self->population_, self->host_, *self->port_,
                                                   self->NewRequest("1"), &out);
                                 }
                               }
@@ -178,7 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
       self->request_.append(self->read_buffer_.data(), n);
       if (!RequestComplete(self->request_)) return self->ReadRequest();
       std::string response;
-      RenderReply(*self->population_, *self->host_, *self->port_,
+      RenderReply(*self->population_, self->host_, *self->port_,
                   self->NewRequest(FindCseq(self->request_)), &response, &self->scratch_);
       ++self->counters_->replies;
       self->Write(std::move(response), [self] { self->Finish(); });
@@ -224,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
         request_.append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(rc));
         if (!RequestComplete(request_)) continue;
         response_.clear();
-        RenderReply(*population_, *host_, *port_, NewRequest("1"), &response_, &scratch_);
+        RenderReply(*population_, host_, *port_, NewRequest("1"), &response_, &scratch_);
         ++counters_->replies;
         tls_phase_ = TlsPhase::kResponse;
       } else if (tls_phase_ == TlsPhase::kResponse) {
@@ -270,7 +270,7 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket socket_;
   asio::steady_timer timer_;
   const Population* population_;
-  const Host* host_;
+  const Host host_;  // as it was when the connection came in (hosts move and vanish)
   const PortSpec* port_;
   const mbedtls_ssl_config* tls_config_;
   std::shared_ptr<DeviceServer::Counters> counters_;
@@ -287,13 +287,17 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// Knows its host by address and id, not by pointer: churn reorders, removes and adds
+// hosts, so the population's vector moves under it.
 struct DeviceServer::Listener {
   tcp::acceptor acceptor;
   asio::steady_timer retry;
-  Host* host;
-  const PortSpec* port;
-  Listener(asio::io_context& io, Host* h, const PortSpec* p)
-      : acceptor(io), retry(io), host(h), port(p) {}
+  Ipv4 ip;
+  uint64_t host_id;
+  uint32_t profile;
+  const PortSpec* port;  // into the spec, which never changes
+  Listener(asio::io_context& io, const Host& h, const PortSpec* p)
+      : acceptor(io), retry(io), ip(h.ip), host_id(h.id), profile(h.profile), port(p) {}
 };
 
 DeviceServer::DeviceServer(asio::io_context* io, Population* population, const TlsIdentities* tls,
@@ -327,17 +331,17 @@ Status RaiseFileLimit(uint64_t needed) {
   return Status::Ok();
 }
 
-Status DeviceServer::Bind(Host* host, const PortSpec* port) {
+Status DeviceServer::Bind(const Host& host, const PortSpec* port) {
   auto listener = std::make_shared<Listener>(*io_, host, port);
-  const tcp::endpoint endpoint(asio::ip::address_v4(host->ip), port->port);
+  const tcp::endpoint endpoint(asio::ip::address_v4(host.ip), port->port);
   asio::error_code ec;
   listener->acceptor.open(endpoint.protocol(), ec);
   if (!ec) listener->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) listener->acceptor.bind(endpoint, ec);
   if (!ec) listener->acceptor.listen(256, ec);
   if (ec)
-    return Error{fmt::format("{}:{}: cannot listen: {}", host->ip_text, port->port, ec.message())};
-  listeners_[{host->ip, port->port}] = listener;
+    return Error{fmt::format("{}:{}: cannot listen: {}", host.ip_text, port->port, ec.message())};
+  listeners_[{host.ip, port->port}] = listener;
   Accept(std::move(listener));
   return Status::Ok();
 }
@@ -356,13 +360,15 @@ void DeviceServer::Accept(std::shared_ptr<Listener> listener) {
     ++counters_->accepted;
     asio::error_code ignored;
     const tcp::endpoint remote = socket.remote_endpoint(ignored);
-    log_->Record(remote.address().to_string(), remote.port(), listener->host->ip_text,
-                 listener->port->port);
-    const mbedtls_ssl_config* tls = listener->port->protocol == Protocol::kHttps
-                                        ? tls_->ConfigFor(listener->host->profile)
-                                        : nullptr;
-    std::make_shared<Session>(std::move(socket), population_, listener->host, listener->port, tls,
-                              counters_, sessions_, idle_timeout_)
+    const Host* host = population_->Find(listener->ip);
+    // SyncListeners closes a listener as soon as its host changes place; until then
+    // the host answers as it is now (firmware changes show at once).
+    if (host == nullptr || host->id != listener->host_id) return Accept(listener);
+    log_->Record(remote.address().to_string(), remote.port(), host->ip_text, listener->port->port);
+    const mbedtls_ssl_config* tls =
+        listener->port->protocol == Protocol::kHttps ? tls_->ConfigFor(listener->profile) : nullptr;
+    std::make_shared<Session>(std::move(socket), population_, *host, listener->port, tls, counters_,
+                              sessions_, idle_timeout_)
         ->Start();
     Accept(listener);
   });
@@ -376,10 +382,11 @@ Status DeviceServer::Start() {
 }
 
 Status DeviceServer::SyncListeners() {
-  // Close listeners whose port is no longer open.
+  // Close listeners whose host left (moved, vanished) or whose port is no longer open.
   for (auto it = listeners_.begin(); it != listeners_.end();) {
-    const Host& host = *it->second->host;
-    if (!std::binary_search(host.open_ports.begin(), host.open_ports.end(), it->first.second)) {
+    const Host* host = population_->Find(it->first.first);
+    if (host == nullptr || host->id != it->second->host_id ||
+        !std::binary_search(host->open_ports.begin(), host->open_ports.end(), it->first.second)) {
       asio::error_code ignored;
       it->second->acceptor.close(ignored);
       it->second->retry.cancel();
@@ -388,10 +395,10 @@ Status DeviceServer::SyncListeners() {
       ++it;
     }
   }
-  for (Host& host : population_->hosts) {
+  for (const Host& host : population_->hosts) {
     for (uint16_t port : host.open_ports) {
       if (listeners_.count({host.ip, port}) != 0) continue;
-      if (Status s = Bind(&host, population_->Port(host, port)); !s.ok()) return s;
+      if (Status s = Bind(host, population_->Port(host, port)); !s.ok()) return s;
     }
   }
   return Status::Ok();

@@ -5,7 +5,9 @@
 // handshake (mbedTLS) followed by the HTTP response for https, silence for "open".
 //
 // The population is borrowed and must outlive the server; hosts are changed in place
-// (ChangeHosts) and then SyncListeners() opens and closes sockets to match.
+// (ChangeHosts, ApplyChurn: moved, removed, added) and then SyncListeners() opens and
+// closes sockets to match. A connection is served from a copy of its host, so a session
+// in progress outlives a move or vanish of its host.
 #ifndef NARROWSCAN_TESTS_TESTBED_DEVICE_SERVER_H_
 #define NARROWSCAN_TESTS_TESTBED_DEVICE_SERVER_H_
 
@@ -39,7 +41,8 @@ class DeviceServer {
   // Binds every open port of every host. Fails on the first socket that cannot be
   // bound, naming ip:port and the reason.
   Status Start();
-  // Opens listeners for ports opened since and closes those of ports closed since.
+  // Opens listeners for ports opened and hosts placed since, and closes those of ports
+  // closed and of hosts that left their address since.
   Status SyncListeners();
   // Closes every listener (sessions in progress finish on their own).
   void Stop();
@@ -52,7 +55,7 @@ class DeviceServer {
 
  private:
   struct Listener;
-  Status Bind(Host* host, const PortSpec* port);
+  Status Bind(const Host& host, const PortSpec* port);
   void Accept(std::shared_ptr<Listener> listener);
 
   asio::io_context* io_;

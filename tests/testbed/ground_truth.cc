@@ -15,7 +15,7 @@ void AppendGroundTruthLine(const Population& population, const Host& host, std::
   const Label& label = profile.label;
   out->append("{\"ip\":\"");
   out->append(host.ip_text);
-  out->append("\",\"label\":{");
+  fmt::format_to(std::back_inserter(*out), "\",\"host_id\":{},\"label\":{{", host.id);
   const std::pair<const char*, const std::string*> fields[] = {
       {"vendor", &label.vendor}, {"type", &label.type},        {"product", &label.product},
       {"model", &label.model},   {"firmware", &host.firmware}, {"profile", &profile.id}};

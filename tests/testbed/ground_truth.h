@@ -1,10 +1,11 @@
 // Ground truth: one JSON object a line per host of the population, for scoring scans
 // and estimates:
-//   {"ip":"127.10.3.7","label":{"vendor":"NEC","type":"router","product":"Aterm WG1200HP",
-//    "model":"WG1200HP","firmware":"1.3.2","profile":"nec-aterm-wg1200hp"},
-//    "open_ports":[80,443],"noise":false,"revision":0}
+//   {"ip":"127.10.3.7","host_id":42,"label":{"vendor":"NEC","type":"router",
+//    "product":"Aterm WG1200HP","model":"WG1200HP","firmware":"1.3.2",
+//    "profile":"nec-aterm-wg1200hp"},"open_ports":[80,443],"noise":false,"revision":0}
+// `host_id` names the simulated device (kept when it moves, new when one appears);
 // `noise` marks hosts that are not IoT (hosting, mail); `revision` counts the changes
-// applied to the host since start. Silent space has no lines.
+// applied to the host since start (a move is one). Silent space has no lines.
 #ifndef NARROWSCAN_TESTS_TESTBED_GROUND_TRUTH_H_
 #define NARROWSCAN_TESTS_TESTBED_GROUND_TRUTH_H_
 

@@ -45,6 +45,8 @@ HostChange ApplyChange(Population* population, Host* host, Entropy* rng) {
   std::vector<ChangeKind> kinds = PossibleChanges(*population, *host);
   HostChange change;
   change.ip = host->ip;
+  change.host_id = host->id;
+  change.profile = host->profile;
   change.kind = kinds[rng->Below(kinds.size())];
   change.old_firmware = host->firmware;
   switch (change.kind) {
@@ -64,6 +66,10 @@ HostChange ApplyChange(Population* population, Host* host, Entropy* rng) {
           change.port);
       break;
     }
+    case ChangeKind::kMove:
+    case ChangeKind::kVanish:
+    case ChangeKind::kAppear:
+      break;  // never among PossibleChanges (churn.cc)
     case ChangeKind::kPortClosed: {
       size_t i = rng->Below(host->open_ports.size());
       change.port = host->open_ports[i];
@@ -86,6 +92,12 @@ const char* ChangeKindName(ChangeKind kind) {
       return "port-opened";
     case ChangeKind::kPortClosed:
       return "port-closed";
+    case ChangeKind::kMove:
+      return "move";
+    case ChangeKind::kVanish:
+      return "vanish";
+    case ChangeKind::kAppear:
+      return "appear";
   }
   return "?";
 }
@@ -101,6 +113,21 @@ const PortSpec* Population::Port(const Host& host, uint16_t port) const {
   auto it = std::lower_bound(ports.begin(), ports.end(), port,
                              [](const PortSpec& p, uint16_t n) { return p.port < n; });
   return it != ports.end() && it->port == port ? &*it : nullptr;
+}
+
+Host NewHost(const PopulationSpec& spec, uint32_t profile_index, Ipv4 ip, uint64_t entropy) {
+  const Profile& profile = spec.profiles[profile_index];
+  Host host;
+  host.ip = ip;
+  host.ip_text = FormatIpv4(ip);
+  host.profile = profile_index;
+  for (const PortSpec& port : profile.ports) {
+    if (port.open) host.open_ports.push_back(port.port);
+  }
+  host.firmware = profile.label.firmware;
+  host.entropy = entropy;
+  host.mac = MakeMac(profile.oui, Mix64(host.entropy, 0x3ac));
+  return host;
 }
 
 Result<Population> BuildPopulation(PopulationSpec spec, const PopulationOptions& options) {
@@ -135,7 +162,6 @@ Result<Population> BuildPopulation(PopulationSpec spec, const PopulationOptions&
   TargetPermutation order(std::max<uint64_t>(n, 1), population.seed);
   population.hosts.reserve(total);
   for (size_t p = 0; p < spec.profiles.size(); ++p) {
-    const Profile& profile = spec.profiles[p];
     for (uint64_t k = 0; k < counts[p]; ++k) {
       Ipv4 ip = 0;
       do {
@@ -144,21 +170,13 @@ Result<Population> BuildPopulation(PopulationSpec spec, const PopulationOptions&
           return Error{fmt::format("{}: ranges too small for {} hosts", spec.source, total)};
         ip = pool.At(*index);
       } while ((ip & 0xff) == 0 || (ip & 0xff) == 255);
-      Host host;
-      host.ip = ip;
-      host.ip_text = FormatIpv4(ip);
-      host.profile = static_cast<uint32_t>(p);
-      for (const PortSpec& port : profile.ports) {
-        if (port.open) host.open_ports.push_back(port.port);
-      }
-      host.firmware = profile.label.firmware;
-      host.entropy = Mix64(population.seed, ip);
-      host.mac = MakeMac(profile.oui, Mix64(host.entropy, 0x3ac));
-      population.hosts.push_back(std::move(host));
+      population.hosts.push_back(
+          NewHost(spec, static_cast<uint32_t>(p), ip, Mix64(population.seed, ip)));
     }
   }
   std::sort(population.hosts.begin(), population.hosts.end(),
             [](const Host& x, const Host& y) { return x.ip < y.ip; });
+  for (Host& host : population.hosts) host.id = population.next_host_id++;
   population.spec = std::move(spec);
   return population;
 }

@@ -5,7 +5,7 @@
 // ranges (without .0 and .255, as on real networks) are walked in a seeded
 // TargetPermutation and handed out profile by profile, so the same inputs always give the
 // same hosts and hosts of one profile are scattered over the space, not clustered.
-// Addresses nobody gets are silent space.
+// Addresses nobody gets are silent space. Hosts get ids 1..N in address order.
 #ifndef NARROWSCAN_TESTS_TESTBED_POPULATION_H_
 #define NARROWSCAN_TESTS_TESTBED_POPULATION_H_
 
@@ -20,6 +20,7 @@
 namespace narrowscan::testbed {
 
 struct Host {
+  uint64_t id = 0;  // identity of the simulated device: kept by a move, new for an appear
   Ipv4 ip = 0;
   std::string ip_text;
   uint32_t profile = 0;              // index into PopulationSpec::profiles
@@ -37,6 +38,7 @@ struct Population {
   std::vector<Ipv4Range> ranges;  // where hosts were placed (spec ranges or an override)
   std::vector<Host> hosts;        // in ascending ip order
   uint64_t changes_applied = 0;   // change rounds so far (seeds the next choice)
+  uint64_t next_host_id = 1;      // the id the next appearing host gets
 
   // REQUIRES: hosts sorted. nullptr when no host has that address.
   Host* Find(Ipv4 ip);
@@ -50,17 +52,26 @@ struct PopulationOptions {
   std::vector<Ipv4Range> ranges;  // empty: the spec's ranges
 };
 
+// A host of spec.profiles[profile] at `ip` as it starts: the ports declared open, the
+// profile's firmware, per-host values (${etag}, ${mac}, …) from `entropy`; id 0.
+Host NewHost(const PopulationSpec& spec, uint32_t profile, Ipv4 ip, uint64_t entropy);
+
 // Errors when the ranges are too small for the hosts or scale is not positive.
 Result<Population> BuildPopulation(PopulationSpec spec, const PopulationOptions& options);
 
-enum class ChangeKind { kFirmware, kPortOpened, kPortClosed };
+// Firmware and port changes alter a host in place (this file); move, vanish and appear
+// change who is where (churn.h).
+enum class ChangeKind { kFirmware, kPortOpened, kPortClosed, kMove, kVanish, kAppear };
 const char* ChangeKindName(ChangeKind kind);
 
 struct HostChange {
-  Ipv4 ip = 0;
+  Ipv4 ip = 0;  // the host's address after the change (a vanished host: its last one)
   ChangeKind kind = ChangeKind::kFirmware;
   uint16_t port = 0;  // the port opened or closed
   std::string old_firmware, new_firmware;
+  Ipv4 from = 0;         // kMove: the address the host left
+  uint64_t host_id = 0;  // Host::id
+  uint32_t profile = 0;  // Host::profile
 };
 
 // Picks `count` IoT hosts (never noise) that can change, deterministically from the

@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -246,6 +247,35 @@ Result<Profile> ReadProfile(const Reader& r, const toml::table& t) {
   return p;
 }
 
+// churn = { move = 0.02, vanish = 0.005, appear = 0.005 } (or a [population.churn]
+// table): each a fraction of the current host count in 0..1, absent keys are 0.
+Result<ChurnMix> ReadChurn(const Reader& r, const toml::node& node) {
+  const toml::table* t = node.as_table();
+  if (t == nullptr) {
+    return r.At(node,
+                "'churn' must be a table like { move = 0.02, vanish = 0.005, appear = 0.005 }");
+  }
+  if (Status s = r.OnlyKeys(*t, {"move", "vanish", "appear"}); !s.ok()) {
+    return Error{s.error() + " in 'churn' (move, vanish, appear)"};
+  }
+  ChurnMix mix;
+  for (auto [key, target] : {std::pair{"move", &mix.move}, std::pair{"vanish", &mix.vanish},
+                             std::pair{"appear", &mix.appear}}) {
+    const toml::node* n = t->get(key);
+    if (n == nullptr) continue;
+    std::optional<double> value = n->value<double>();  // integers 0 and 1 are fine too
+    if (!n->is_number() || !value) {
+      return r.At(*n, fmt::format("churn '{}' must be a number (a fraction of the hosts)", key));
+    }
+    if (!(*value >= 0 && *value <= 1)) {
+      return r.At(*n, fmt::format("churn '{}' = {} is outside 0..1 (a fraction of the hosts)", key,
+                                  *value));
+    }
+    *target = *value;
+  }
+  return mix;
+}
+
 }  // namespace
 
 bool IsServerFirst(Protocol p) { return Describe(p).server_first; }
@@ -264,7 +294,8 @@ Result<PopulationSpec> ParsePopulationSpec(std::string_view toml_text, const std
   spec.source = source;
   const toml::table* population = root["population"].as_table();
   if (population == nullptr) return Error{fmt::format("{}: missing [population]", source)};
-  if (Status s = r.OnlyKeys(*population, {"name", "ranges", "silent", "seed", "change_count"});
+  if (Status s =
+          r.OnlyKeys(*population, {"name", "ranges", "silent", "seed", "change_count", "churn"});
       !s.ok()) {
     return Error{s.error()};
   }
@@ -284,6 +315,11 @@ Result<PopulationSpec> ParsePopulationSpec(std::string_view toml_text, const std
   auto change_count = r.Integer(*population, "change_count", 0, int64_t{1} << 24, 1);
   if (!change_count.ok()) return Error{change_count.error()};
   spec.change_count = static_cast<uint64_t>(*change_count);
+  if (const toml::node* churn = population->get("churn")) {
+    auto mix = ReadChurn(r, *churn);
+    if (!mix.ok()) return Error{mix.error()};
+    spec.churn = *mix;
+  }
 
   const toml::node* profiles = root.get("profile");
   if (profiles == nullptr || !profiles->is_array_of_tables()) {

@@ -66,6 +66,12 @@ struct Profile {
   int line = 0;                         // where the profile starts, for errors
 };
 
+// Churn per change round (`churn` command), as fractions of the current host count:
+// hosts that move to another free address, vanish, and new hosts that appear.
+struct ChurnMix {
+  double move = 0, vanish = 0, appear = 0;  // each in [0, 1]
+};
+
 struct PopulationSpec {
   std::string name;
   std::string source;             // the file it was loaded from
@@ -73,6 +79,7 @@ struct PopulationSpec {
   std::vector<Ipv4Range> silent;  // extra in-scope space with nobody home
   uint64_t seed = 1;
   uint64_t change_count = 1;  // hosts changed per SIGUSR1 / `change`
+  ChurnMix churn;             // [population] churn = { move, vanish, appear }
   std::vector<Profile> profiles;
 };
 

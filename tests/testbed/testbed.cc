@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/testbed/churn.h"
 #include "tests/testbed/ground_truth.h"
 
 namespace narrowscan::testbed {
@@ -14,6 +15,17 @@ namespace {
 
 std::string Failure(const std::string& why) {
   return nlohmann::json{{"ok", false}, {"error", why}}.dump();
+}
+
+// The next word of `words` as a count; `fallback` when there is none.
+Result<uint64_t> CountArgument(std::istringstream* words, const char* command, uint64_t fallback) {
+  std::string word;
+  if (!(*words >> word)) return fallback;
+  if (word.empty() || word.find_first_not_of("0123456789") != std::string::npos ||
+      word.size() > 9) {
+    return Error{fmt::format("{}: '{}' is not a count", command, word)};
+  }
+  return std::stoull(word);
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& text) {
@@ -100,11 +112,26 @@ std::string Testbed::ApplyChanges(Result<std::vector<HostChange>> changes) {
   if (!changes.ok()) return Failure(changes.error());
   nlohmann::json list = nlohmann::json::array();
   for (const HostChange& c : *changes) {
-    list.push_back({{"ip", FormatIpv4(c.ip)},
-                    {"kind", ChangeKindName(c.kind)},
-                    {"port", c.port},
-                    {"old_firmware", c.old_firmware},
-                    {"new_firmware", c.new_firmware}});
+    nlohmann::json item{{"ip", FormatIpv4(c.ip)},
+                        {"kind", ChangeKindName(c.kind)},
+                        {"host_id", c.host_id},
+                        {"profile", population_.spec.profiles[c.profile].id}};
+    switch (c.kind) {
+      case ChangeKind::kFirmware:
+      case ChangeKind::kPortOpened:
+      case ChangeKind::kPortClosed:
+        item["port"] = c.port;
+        item["old_firmware"] = c.old_firmware;
+        item["new_firmware"] = c.new_firmware;
+        break;
+      case ChangeKind::kMove:
+        item["from"] = FormatIpv4(c.from);
+        break;
+      case ChangeKind::kVanish:
+      case ChangeKind::kAppear:
+        break;
+    }
+    list.push_back(std::move(item));
   }
   if (Status s = server_.SyncListeners(); !s.ok()) return Failure(s.error());
   if (!options_.truth_path.empty()) {
@@ -119,18 +146,32 @@ std::string Testbed::Execute(std::string_view command) {
   std::string verb;
   words >> verb;
   if (verb == "change") {
-    uint64_t count = population_.spec.change_count;
-    std::string word;
-    if (words >> word) {
-      try {
-        size_t used = 0;
-        count = std::stoull(word, &used);
-        if (used != word.size()) throw std::invalid_argument(word);
-      } catch (const std::exception&) {
-        return Failure(fmt::format("change: '{}' is not a count", word));
-      }
+    auto count = CountArgument(&words, "change", population_.spec.change_count);
+    if (!count.ok()) return Failure(count.error());
+    return ApplyChanges(ChangeHosts(&population_, *count));
+  }
+  if (verb == "churn") {
+    std::string extra;
+    if (words >> extra)
+      return Failure(fmt::format("churn: unexpected '{}' (it takes no argument)", extra));
+    return ApplyChanges(ChurnRound(&population_));
+  }
+  if (verb == "change-kind") {
+    std::string kind;
+    words >> kind;
+    auto count = CountArgument(&words, "change-kind", 1);
+    if (!count.ok()) return Failure(count.error());
+    ChurnCounts counts;
+    if (kind == "move") {
+      counts.move = *count;
+    } else if (kind == "vanish") {
+      counts.vanish = *count;
+    } else if (kind == "appear") {
+      counts.appear = *count;
+    } else {
+      return Failure(fmt::format("change-kind: unknown kind '{}' (move, vanish, appear)", kind));
     }
-    return ApplyChanges(ChangeHosts(&population_, count));
+    return ApplyChanges(ApplyChurn(&population_, counts));
   }
   if (verb == "change-ip") {
     std::vector<Ipv4> ips;
@@ -167,7 +208,9 @@ std::string Testbed::Execute(std::string_view command) {
     return nlohmann::json{{"ok", true}}.dump();
   }
   return Failure(fmt::format(
-      "unknown command '{}' (change [N], change-ip IP…, stats, truth, shutdown)", verb));
+      "unknown command '{}' (change [N], change-ip IP…, churn, change-kind move|vanish|appear "
+      "[N], stats, truth, shutdown)",
+      verb));
 }
 
 }  // namespace narrowscan::testbed

@@ -4,11 +4,15 @@
 // Control protocol (one command a line on 127.0.0.1:--control, one JSON reply a line):
 //   change [N]          change N hosts (default: the spec's change_count), rewrite truth
 //   change-ip IP [IP…]  change exactly these hosts
+//   churn               one round of the spec's churn mix plus change_count changes
+//   change-kind move|vanish|appear [N]   N (default 1) hosts of one churn kind
 //   stats               hosts, listeners, connections, replies, TLS handshakes, changes
 //   truth               rewrite the ground truth file
 //   shutdown            stop the testbed
 // Replies: {"ok":true,…} or {"ok":false,"error":"…"}. A change reply lists
-// {"ip","kind":"firmware|port-opened|port-closed","port","old_firmware","new_firmware"}.
+// {"ip","kind","host_id","profile",…}: firmware|port-opened|port-closed add
+// "port","old_firmware","new_firmware"; move adds "from" (the old address); vanish and
+// appear nothing more ("ip" is the address left / taken).
 // SIGUSR1 is `change`; SIGTERM and SIGINT stop cleanly.
 #ifndef NARROWSCAN_TESTS_TESTBED_TESTBED_H_
 #define NARROWSCAN_TESTS_TESTBED_TESTBED_H_

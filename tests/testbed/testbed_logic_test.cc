@@ -231,6 +231,11 @@ TEST(Population, ChangesAreDeterministicAndNeverTouchNoise) {
             std::binary_search(host.open_ports.begin(), host.open_ports.end(), ca[i].port));
         EXPECT_FALSE(host.open_ports.empty());
         break;
+      case ChangeKind::kMove:
+      case ChangeKind::kVanish:
+      case ChangeKind::kAppear:
+        ADD_FAILURE() << "ChangeHosts never churns";
+        break;
     }
   }
   // A second round picks again (from the round counter), not the same hosts in order.
@@ -392,6 +397,39 @@ TEST(ShippedPopulations, DefaultAndSmallMeetTheirContract) {
     EXPECT_GT(by_type["nvr"], by_type["utm"]) << file;
     EXPECT_GT(by_type["utm"], 0u) << file;
     EXPECT_GT(population->hosts.size(), iot_hosts) << file << ": needs noise hosts";
+  }
+}
+
+// The churning populations: a regional scan's mix (mostly hosts no device DB knows,
+// many of them not IoT) of the promised size, within the descriptor budget, with churn.
+TEST(ShippedPopulations, RealisticAndSmallChurnMeetTheirContract) {
+  for (auto [file, min_hosts, max_hosts, min_move] :
+       {std::tuple{"realistic.toml", 1400u, 1700u, 0.015},
+        std::tuple{"small-churn.toml", 250u, 350u, 0.04}}) {
+    auto spec = LoadPopulationSpec(SourceDir() + "/tests/testbed/populations/" + file);
+    ASSERT_TRUE(spec.ok()) << spec.error();
+    EXPECT_GE(spec->churn.move, min_move) << file;
+    EXPECT_GT(spec->churn.vanish, 0) << file;
+    EXPECT_GT(spec->churn.appear, 0) << file;
+    EXPECT_FALSE(spec->silent.empty()) << file;
+    auto population = BuildPopulation(std::move(*spec), {});
+    ASSERT_TRUE(population.ok()) << population.error();
+    const size_t hosts = population->hosts.size();
+    EXPECT_GE(hosts, min_hosts) << file;
+    EXPECT_LE(hosts, max_hosts) << file;
+    size_t noise = 0, listeners = 0;
+    std::set<std::string> types;
+    for (const Host& h : population->hosts) {
+      const Profile& pr = population->ProfileOf(h);
+      noise += pr.noise;
+      if (!pr.noise) types.insert(pr.label.type);
+      listeners += h.open_ports.size();
+    }
+    EXPECT_GT(noise, hosts / 2) << file << ": most of a regional scan is not IoT";
+    EXPECT_LT(listeners, 6000u) << file;
+    for (const char* type : {"router", "camera", "dvr", "nvr", "nas"}) {
+      EXPECT_EQ(types.count(type), 1u) << file << " lacks " << type;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // The running testbed against real sockets on loopback: banners, varying fields, TLS
 // handshakes (mbedTLS client), the connection log, changes by control command and by
-// SIGUSR1, and the ground truth rewritten after a change.
+// SIGUSR1, churn (moved, vanished and appeared hosts at their sockets), and the ground
+// truth rewritten after a change.
 #include <gtest/gtest.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
@@ -12,6 +13,7 @@
 #include <asio.hpp>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -37,6 +39,7 @@ ranges = [")" +
          TestRange() + R"("]
 seed = 11
 change_count = 2
+churn = { move = 0.25, vanish = 0.125, appear = 0.125 }   # of 8 hosts: 2, 1, 1
 
 [[profile]]
 id = "cam"
@@ -345,6 +348,90 @@ TEST_F(TestbedServer, ControlChangeAltersBannersPortsAndTruth) {
   EXPECT_FALSE(nlohmann::json::parse(Control("frobnicate"))["ok"]);
   auto stats = nlohmann::json::parse(Control("stats"));
   EXPECT_EQ(stats["change_rounds"], 1);
+}
+
+TEST_F(TestbedServer, ChurnMovesVanishesAndAddsHostsAtTheirSockets) {
+  // What a host of this spec says on `port` when asked (empty when nothing came back).
+  auto probe = [](const std::string& ip, uint16_t port) -> std::string {
+    switch (port) {
+      case 80:
+        return Exchange(ip, port, "GET / HTTP/1.0\r\n\r\n");
+      case 554:
+        return Exchange(ip, port, "OPTIONS rtsp://x/ RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+      case 23:
+        return Exchange(ip, port, "", 300ms);
+      default:
+        return "(tls)";  // 5001: that the listener accepts is the point here
+    }
+  };
+  struct Seen {
+    std::string ip;
+    std::vector<uint16_t> ports;
+  };
+  auto snapshot = [&] {
+    return OnIo([&] {
+      std::map<uint64_t, Seen> by_id;
+      for (const Host& h : testbed_->population().hosts) by_id[h.id] = {h.ip_text, h.open_ports};
+      return by_id;
+    });
+  };
+  const std::map<uint64_t, Seen> before = snapshot();
+  auto reply = nlohmann::json::parse(Control("churn"));
+  ASSERT_TRUE(reply["ok"]) << reply;
+  const std::map<uint64_t, Seen> after = snapshot();
+  std::map<std::string, int> kinds;
+  const std::string truth = Slurp(dir_ + "/truth.jsonl");
+  for (const auto& c : reply["changed"]) {
+    const std::string kind = c["kind"], ip = c["ip"];
+    const uint64_t id = c["host_id"];
+    ++kinds[kind];
+    EXPECT_TRUE(c.contains("profile")) << c;
+    if (kind == "move") {
+      const std::string from = c["from"];
+      EXPECT_EQ(before.at(id).ip, from);
+      EXPECT_EQ(after.at(id).ip, ip);
+      EXPECT_EQ(after.at(id).ports, before.at(id).ports);
+      for (uint16_t port : after.at(id).ports) {
+        EXPECT_TRUE(Refused(from, port)) << "moved away from " << from << ":" << port;
+        EXPECT_FALSE(Refused(ip, port)) << "moved to " << ip << ":" << port;
+        EXPECT_FALSE(probe(ip, port).empty()) << ip << ":" << port;
+      }
+      EXPECT_NE(truth.find("\"ip\":\"" + ip + "\",\"host_id\":" + std::to_string(id) + ","),
+                std::string::npos)
+          << truth;
+      EXPECT_EQ(truth.find("\"ip\":\"" + from + "\""), std::string::npos);
+    } else if (kind == "vanish") {
+      EXPECT_EQ(after.count(id), 0u);
+      for (uint16_t port : before.at(id).ports) EXPECT_TRUE(Refused(ip, port)) << ip << ":" << port;
+      EXPECT_EQ(truth.find("\"ip\":\"" + ip + "\""), std::string::npos);
+    } else if (kind == "appear") {
+      EXPECT_EQ(before.count(id), 0u);
+      ASSERT_EQ(after.count(id), 1u);
+      for (uint16_t port : after.at(id).ports) {
+        EXPECT_FALSE(probe(ip, port).empty()) << ip << ":" << port;
+      }
+      EXPECT_NE(truth.find("\"ip\":\"" + ip + "\",\"host_id\":" + std::to_string(id) + ","),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(kinds["move"], 2);
+  EXPECT_EQ(kinds["vanish"], 1);
+  EXPECT_EQ(kinds["appear"], 1);
+  EXPECT_EQ(kinds["firmware"] + kinds["port-opened"] + kinds["port-closed"], 2);  // change_count
+
+  // Explicit kinds, and bad ones named.
+  auto moved = nlohmann::json::parse(Control("change-kind move 1"));
+  ASSERT_TRUE(moved["ok"]) << moved;
+  ASSERT_EQ(moved["changed"].size(), 1u);
+  EXPECT_EQ(moved["changed"][0]["kind"], "move");
+  auto bad_kind = nlohmann::json::parse(Control("change-kind teleport 1"));
+  EXPECT_FALSE(bad_kind["ok"]);
+  EXPECT_NE(bad_kind["error"].get<std::string>().find("teleport"), std::string::npos);
+  EXPECT_FALSE(nlohmann::json::parse(Control("change-kind vanish -1"))["ok"]);
+  EXPECT_FALSE(nlohmann::json::parse(Control("churn 3"))["ok"]);
+  auto stats = nlohmann::json::parse(Control("stats"));
+  EXPECT_EQ(stats["change_rounds"], 2);
+  EXPECT_EQ(stats["hosts"], 8);  // one gone, one new
 }
 
 TEST_F(TestbedServer, Sigusr1ChangesTheConfiguredNumberOfHosts) {
