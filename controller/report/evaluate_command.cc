@@ -269,6 +269,7 @@ void RunEvaluate(EvaluateOptions& o) {
           {"moved", cov.has_previous ? CountJson(cov.moved) : nlohmann::ordered_json()},
           {"appeared", cov.has_previous ? CountJson(cov.appeared) : nlohmann::ordered_json()}};
       round["outside_standard_set"] = cov.outside_standard_set;
+      round["outside_standard_set_found"] = cov.outside_standard_set_found;
     }
     j["rounds"].push_back(std::move(round));
   }
@@ -334,7 +335,7 @@ void RunEvaluate(EvaluateOptions& o) {
     std::vector<std::vector<std::string>> metrics = {
         {"round", "attempts", "standard-set equivalent", "reduction", "responsive reduction",
          "bytes sent", "bytes received", "wire bytes", "coverage_all", "estimated", "not estimated",
-         "IoT", "noise", "moved", "appeared", "outside standard set"}};
+         "IoT", "noise", "moved", "appeared", "outside standard set (found)"}};
     for (const RoundOutcome& r : ev.rounds) {
       std::vector<std::string> row = {std::to_string(r.round),
                                       std::to_string(r.counters.attempts),
@@ -351,7 +352,8 @@ void RunEvaluate(EvaluateOptions& o) {
           row.push_back(CountText(*count));
         row.push_back(c.has_previous ? CountText(c.moved) : "–");
         row.push_back(c.has_previous ? CountText(c.appeared) : "–");
-        row.push_back(std::to_string(c.outside_standard_set));
+        row.push_back(
+            fmt::format("{} ({} found)", c.outside_standard_set, c.outside_standard_set_found));
       } else {
         row.resize(metrics.front().size(), "–");
       }
@@ -403,8 +405,9 @@ void RunEvaluate(EvaluateOptions& o) {
                       r.round, r.counters.attempts, Pct(r.metrics.reduction),
                       Pct(r.metrics.responsive_reduction), r.metrics.wire_bytes);
       if (r.coverage)
-        text += fmt::format(", coverage_all {}, {} outside the standard set",
-                            CountText(r.coverage->all), r.coverage->outside_standard_set);
+        text += fmt::format(", coverage_all {}, {} outside the standard set ({} found)",
+                            CountText(r.coverage->all), r.coverage->outside_standard_set,
+                            r.coverage->outside_standard_set_found);
       text += "\n";
     }
     text += fmt::format(

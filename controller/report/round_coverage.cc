@@ -35,11 +35,12 @@ RoundCoverage MeasureRoundCoverage(const RoundCoverageInput& in) {
                                : since == Since::kAppeared ? &c.appeared
                                                            : nullptr;
     for (uint16_t port : rec.open_ports) {
+      const size_t hit = found != in.found_open.end() && found->second.count(port) ? 1 : 0;
       if (!std::binary_search(in.standard_ports.begin(), in.standard_ports.end(), port)) {
         ++c.outside_standard_set;
+        c.outside_standard_set_found += hit;
         continue;
       }
-      const size_t hit = found != in.found_open.end() && found->second.count(port) ? 1 : 0;
       for (CoverageCount* count : {&c.all, &by_estimate, &by_kind, by_change}) {
         if (!count) continue;
         ++count->truth;

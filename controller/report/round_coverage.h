@@ -6,7 +6,9 @@
 //                  (estimated or not, IoT or noise, new or old). A service is an open
 //                  (ip, port) of the truth on a port of the round's standard set: no
 //                  plan scans other ports, so those are counted apart
-//                  (outside_standard_set) instead of as misses.
+//                  (outside_standard_set) instead of as misses; narrowed plans do
+//                  scan estimated devices' other ports, so how many of those the round
+//                  found is reported too (outside_standard_set_found).
 //   split by     : estimated / not estimated (the ip has an estimate), IoT / noise (the
 //                  truth's `noise`), moved / appeared since the previous round's truth:
 //                  moved = its host_id was at another ip before; appeared = its host_id
@@ -46,7 +48,8 @@ struct RoundCoverage {
   CoverageCount all;
   CoverageCount estimated, not_estimated, iot, noise, moved, appeared;
   bool has_previous = false;
-  size_t outside_standard_set = 0;  // truth services on ports outside the standard set
+  size_t outside_standard_set = 0;        // truth services on ports outside the standard set
+  size_t outside_standard_set_found = 0;  // of those, found open by the round
 };
 
 RoundCoverage MeasureRoundCoverage(const RoundCoverageInput& input);

@@ -84,7 +84,8 @@ TEST_F(RoundCoverageTest, CountsEveryTruthServiceOnTheStandardSetAndSplitsIt) {
   const RoundCoverage c = MeasureRoundCoverage(Input(&before_));
   ExpectCount(c.all, 4, 6, "all");
   EXPECT_DOUBLE_EQ(*c.all.ratio(), 4.0 / 6.0);
-  EXPECT_EQ(c.outside_standard_set, 1u);  // 127.0.0.1:8080, found or not
+  EXPECT_EQ(c.outside_standard_set, 1u);  // 127.0.0.1:8080, counted apart
+  EXPECT_EQ(c.outside_standard_set_found, 1u);
   ExpectCount(c.estimated, 1, 2, "estimated");
   ExpectCount(c.not_estimated, 3, 4, "not estimated");
   ExpectCount(c.iot, 2, 4, "iot");
