@@ -311,14 +311,17 @@ std::string RoundText(const json& t) {
   const json& total = t["total"];
   std::string text = fmt::format(
       "round {} {}{}: {}/{} probes done, attempts {} (planned narrowed {}, standard {}, "
-      "discovery {}), bytes sent {}, results {}, reduction {:.1f}%\n",
+      "discovery {}), results {}\n  reduction {:.1f}%, responsive reduction {:.1f}%, wire bytes "
+      "{} (payload sent {}, received {})\n",
       t["round"].get<int64_t>(), t["state"].get<std::string>(),
       t["end_reason"].get<std::string>().empty() ? ""
                                                  : " (" + t["end_reason"].get<std::string>() + ")",
       t["probes_done"].get<int64_t>(), t["probes"].size(), total["attempts"].get<int64_t>(),
       total["planned"]["narrowed"].get<int64_t>(), total["planned"]["standard"].get<int64_t>(),
-      total["planned"]["discovery"].get<int64_t>(), total["bytes_sent"].get<int64_t>(),
-      total["results"].get<int64_t>(), 100.0 * total["reduction"].get<double>());
+      total["planned"]["discovery"].get<int64_t>(), total["results"].get<int64_t>(),
+      100.0 * total["reduction"].get<double>(), 100.0 * total["responsive_reduction"].get<double>(),
+      total["wire_bytes"].get<int64_t>(), total["bytes_sent"].get<int64_t>(),
+      total["bytes_received"].get<int64_t>());
   return text;
 }
 

@@ -14,8 +14,26 @@ Result<int64_t> Count(Store& db, std::string_view sql) {
   return *row ? st->ColumnInt(0) : 0;
 }
 
-double Reduction(int64_t attempts, int64_t baseline) {
-  return baseline > 0 ? 1.0 - static_cast<double>(attempts) / static_cast<double>(baseline) : 0.0;
+// The counters of a probe or of a whole round, with their metrics (round_metrics.h).
+nlohmann::json CountersJson(const RoundCounters& c) {
+  const RoundMetrics m = ComputeRoundMetrics(c);
+  const int64_t planned = c.planned_narrowed + c.planned_standard + c.planned_discovery;
+  return {{"planned",
+           {{"narrowed", c.planned_narrowed},
+            {"standard", c.planned_standard},
+            {"discovery", c.planned_discovery},
+            {"refresh", c.planned_refresh},
+            {"all", planned}}},
+          {"attempts", c.attempts},
+          {"outcomes", {{"open", c.open}, {"closed", c.closed}, {"timeout", c.timeout}}},
+          {"bytes_sent", c.bytes_sent},
+          {"bytes_received", c.bytes_received},
+          {"wire_bytes", m.wire_bytes},
+          {"standard_equivalent", c.standard_equivalent},
+          {"responsive_equivalent", c.responsive_equivalent},
+          {"reduction", m.reduction},
+          {"responsive_reduction", m.responsive_reduction},
+          {"planned_reduction", Reduction(planned, c.standard_equivalent)}};
 }
 
 }  // namespace
@@ -24,54 +42,30 @@ Result<nlohmann::json> RoundTraffic(FleetStore& store, const RoundRecord& round)
   auto probes = store.RoundProbes(round.id);
   if (!probes.ok()) return Error{probes.error()};
   nlohmann::json per_probe = nlohmann::json::array();
-  RoundProbeRecord total;
-  int64_t done = 0;
+  RoundCounters total;
+  int64_t done = 0, results = 0;
   for (const RoundProbeRecord& r : *probes) {
-    per_probe.push_back({{"probe", r.probe_id},
-                         {"plan_version", r.plan_version},
-                         {"done", r.done},
-                         {"planned",
-                          {{"narrowed", r.planned_narrowed},
-                           {"standard", r.planned_standard},
-                           {"discovery", r.planned_discovery}}},
-                         {"attempts", r.attempts},
-                         {"bytes_sent", r.bytes_sent},
-                         {"bytes_received", r.bytes_received},
-                         {"results", r.results},
-                         {"standard_equivalent", r.standard_equivalent},
-                         {"reduction", Reduction(r.attempts, r.standard_equivalent)}});
-    total.planned_narrowed += r.planned_narrowed;
-    total.planned_standard += r.planned_standard;
-    total.planned_discovery += r.planned_discovery;
-    total.standard_equivalent += r.standard_equivalent;
-    total.attempts += r.attempts;
-    total.bytes_sent += r.bytes_sent;
-    total.bytes_received += r.bytes_received;
-    total.results += r.results;
+    nlohmann::json p = {{"probe", r.probe_id}, {"plan_version", r.plan_version}, {"done", r.done}};
+    p.update(CountersJson(r.counters));
+    p["results"] = r.results;
+    per_probe.push_back(std::move(p));
+    total += r.counters;
+    results += r.results;
     done += r.done ? 1 : 0;
   }
-  const int64_t planned = total.planned_narrowed + total.planned_standard + total.planned_discovery;
-  return nlohmann::json{{"round", round.id},
-                        {"state", round.state},
-                        {"started_at", round.started_at},
-                        {"deadline", round.deadline},
-                        {"ended_at", round.ended_at},
-                        {"end_reason", round.end_reason},
-                        {"probes_done", done},
-                        {"probes", per_probe},
-                        {"total",
-                         {{"planned",
-                           {{"narrowed", total.planned_narrowed},
-                            {"standard", total.planned_standard},
-                            {"discovery", total.planned_discovery},
-                            {"all", planned}}},
-                          {"attempts", total.attempts},
-                          {"bytes_sent", total.bytes_sent},
-                          {"bytes_received", total.bytes_received},
-                          {"results", total.results},
-                          {"standard_equivalent", total.standard_equivalent},
-                          {"reduction", Reduction(total.attempts, total.standard_equivalent)},
-                          {"planned_reduction", Reduction(planned, total.standard_equivalent)}}}};
+  nlohmann::json total_json = CountersJson(total);
+  total_json["results"] = results;
+  nlohmann::json out;
+  out["round"] = round.id;
+  out["state"] = round.state;
+  out["started_at"] = round.started_at;
+  out["deadline"] = round.deadline;
+  out["ended_at"] = round.ended_at;
+  out["end_reason"] = round.end_reason;
+  out["probes_done"] = done;
+  out["probes"] = std::move(per_probe);
+  out["total"] = std::move(total_json);
+  return out;
 }
 
 Result<nlohmann::json> BuildFleetReport(FleetStore& store, int64_t round_id) {
@@ -115,13 +109,26 @@ Result<nlohmann::json> BuildFleetReport(FleetStore& store, int64_t round_id) {
   auto rounds = store.Rounds();
   if (!rounds.ok()) return Error{rounds.error()};
   nlohmann::json list = nlohmann::json::array();
+  std::vector<RoundCounters> after_first;
   for (const RoundRecord& r : *rounds) {
+    if (r.id != rounds->front().id) {
+      auto total = store.RoundTotal(r.id);
+      if (!total.ok()) return Error{total.error()};
+      after_first.push_back(*total);
+    }
     if (round_id != 0 && r.id != round_id) continue;
     auto traffic = RoundTraffic(store, r);
     if (!traffic.ok()) return Error{traffic.error()};
     list.push_back(std::move(*traffic));
   }
   report["rounds"] = list;
+  // The first round sweeps everything with the standard set; what narrowing saves
+  // shows over the rounds after it (design §4 "Round metrics").
+  const RoundMetrics later = AggregateRounds(after_first);
+  report["rounds_after_first"] = {{"rounds", after_first.size()},
+                                  {"reduction", later.reduction},
+                                  {"responsive_reduction", later.responsive_reduction},
+                                  {"wire_bytes", later.wire_bytes}};
   report["refused_batches"] = store.RefusalCount();
   return report;
 }
@@ -139,22 +146,30 @@ std::string FormatFleetReport(const nlohmann::json& r) {
   for (auto& [level, n] : r["estimates"]["by_level"].items())
     out += fmt::format("  level {:<12} {}\n", level, n.get<int64_t>());
   out += "rounds:\n";
-  out += fmt::format("  {:>5} {:<9} {:>12} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}\n", "round",
-                     "state", "narrowed", "standard", "discovery", "attempts", "bytes_sent",
-                     "std_equivalent", "reduction");
+  out += fmt::format("  {:>5} {:<9} {:>10} {:>10} {:>10} {:>10} {:>12} {:>14} {:>10} {:>10}\n",
+                     "round", "state", "narrowed", "standard", "discovery", "attempts",
+                     "wire_bytes", "std_equivalent", "reduction", "resp_red");
   for (const auto& round : r["rounds"]) {
     const auto& t = round["total"];
-    out += fmt::format("  {:>5} {:<9} {:>12} {:>12} {:>12} {:>12} {:>12} {:>14} {:>9.1f}%\n",
-                       round["round"].get<int64_t>(), round["state"].get<std::string>(),
-                       t["planned"]["narrowed"].get<int64_t>(),
-                       t["planned"]["standard"].get<int64_t>(),
-                       t["planned"]["discovery"].get<int64_t>(), t["attempts"].get<int64_t>(),
-                       t["bytes_sent"].get<int64_t>(), t["standard_equivalent"].get<int64_t>(),
-                       100.0 * t["reduction"].get<double>());
+    out += fmt::format(
+        "  {:>5} {:<9} {:>10} {:>10} {:>10} {:>10} {:>12} {:>14} {:>9.1f}% {:>9.1f}%\n",
+        round["round"].get<int64_t>(), round["state"].get<std::string>(),
+        t["planned"]["narrowed"].get<int64_t>(), t["planned"]["standard"].get<int64_t>(),
+        t["planned"]["discovery"].get<int64_t>(), t["attempts"].get<int64_t>(),
+        t["wire_bytes"].get<int64_t>(), t["standard_equivalent"].get<int64_t>(),
+        100.0 * t["reduction"].get<double>(), 100.0 * t["responsive_reduction"].get<double>());
   }
   out +=
       "  (narrowed/standard/discovery: planned attempts by class; attempts: made by the "
-      "probes)\n";
+      "probes;\n   wire_bytes: estimated with IPv4/TCP headers; reduction: 1 - attempts / "
+      "std_equivalent;\n   resp_red: 1 - (narrowed + standard) / standard set on hosts that "
+      "answered before)\n";
+  const auto& later = r["rounds_after_first"];
+  out += fmt::format(
+      "rounds after the first ({}): reduction {:.1f}%, responsive reduction {:.1f}%, wire bytes "
+      "{}\n",
+      later["rounds"].get<int64_t>(), 100.0 * later["reduction"].get<double>(),
+      100.0 * later["responsive_reduction"].get<double>(), later["wire_bytes"].get<int64_t>());
   out += fmt::format("refused report batches: {}\n", r["refused_batches"].get<int64_t>());
   return out;
 }

@@ -1,6 +1,7 @@
 // FleetReport: what `narrowscan report` prints — hosts, estimates by device type and by
-// estimation level (the paper's Tables 3 and 4), and the traffic of every round with
-// its reduction against scanning the same scope with the standard set.
+// estimation level (the paper's Tables 3 and 4), and the traffic of every round (and of
+// each probe in it) with its metrics: reduction, responsive_reduction and wire_bytes
+// by round_metrics.h, per round and summed over the rounds after the first.
 #ifndef NARROWSCAN_CONTROLLER_FLEET_FLEET_REPORT_H_
 #define NARROWSCAN_CONTROLLER_FLEET_FLEET_REPORT_H_
 

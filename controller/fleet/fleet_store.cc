@@ -296,9 +296,10 @@ Status FleetStore::EndRound(int64_t id, const std::string& reason) {
 
 Result<std::vector<RoundProbeRecord>> FleetStore::RoundProbes(int64_t round_id) {
   NS_TRY_PREPARE(st,
-                 "SELECT round_id, probe_id, plan_version, done, planned_narrowed, "
-                 "planned_standard, planned_discovery, standard_equivalent, attempts, bytes_sent, "
-                 "bytes_received, results FROM fleet_round_probes WHERE round_id = ? "
+                 "SELECT round_id, probe_id, plan_version, done, results, planned_narrowed, "
+                 "planned_standard, planned_discovery, planned_refresh, standard_equivalent, "
+                 "responsive_equivalent, attempts, open_count, closed_count, timeout_count, "
+                 "bytes_sent, bytes_received FROM fleet_round_probes WHERE round_id = ? "
                  "ORDER BY probe_id");
   st->Bind(1, round_id);
   std::vector<RoundProbeRecord> out;
@@ -311,17 +312,31 @@ Result<std::vector<RoundProbeRecord>> FleetStore::RoundProbes(int64_t round_id) 
     r.probe_id = st->ColumnText(1);
     r.plan_version = st->ColumnInt(2);
     r.done = st->ColumnInt(3) != 0;
-    r.planned_narrowed = st->ColumnInt(4);
-    r.planned_standard = st->ColumnInt(5);
-    r.planned_discovery = st->ColumnInt(6);
-    r.standard_equivalent = st->ColumnInt(7);
-    r.attempts = st->ColumnInt(8);
-    r.bytes_sent = st->ColumnInt(9);
-    r.bytes_received = st->ColumnInt(10);
-    r.results = st->ColumnInt(11);
+    r.results = st->ColumnInt(4);
+    RoundCounters& c = r.counters;
+    c.planned_narrowed = st->ColumnInt(5);
+    c.planned_standard = st->ColumnInt(6);
+    c.planned_discovery = st->ColumnInt(7);
+    c.planned_refresh = st->ColumnInt(8);
+    c.standard_equivalent = st->ColumnInt(9);
+    c.responsive_equivalent = st->ColumnInt(10);
+    c.attempts = st->ColumnInt(11);
+    c.open = st->ColumnInt(12);
+    c.closed = st->ColumnInt(13);
+    c.timeout = st->ColumnInt(14);
+    c.bytes_sent = st->ColumnInt(15);
+    c.bytes_received = st->ColumnInt(16);
     out.push_back(std::move(r));
   }
   return out;
+}
+
+Result<RoundCounters> FleetStore::RoundTotal(int64_t round_id) {
+  auto probes = RoundProbes(round_id);
+  if (!probes.ok()) return Error{probes.error()};
+  RoundCounters total;
+  for (const RoundProbeRecord& r : *probes) total += r.counters;
+  return total;
 }
 
 Status FleetStore::SetRoundProbeDone(int64_t round_id, const std::string& probe_id) {

@@ -12,6 +12,7 @@
 
 #include "common/range_set.h"
 #include "common/result.h"
+#include "controller/fleet/round_metrics.h"
 #include "controller/store/store.h"
 
 namespace narrowscan::fleet {
@@ -44,9 +45,8 @@ struct RoundProbeRecord {
   std::string probe_id;
   int64_t plan_version = 0;
   bool done = false;
-  int64_t planned_narrowed = 0, planned_standard = 0, planned_discovery = 0;
-  int64_t standard_equivalent = 0;
-  int64_t attempts = 0, bytes_sent = 0, bytes_received = 0, results = 0;
+  int64_t results = 0;
+  RoundCounters counters;  // planned, baselines, attempts, outcomes, payload bytes
 };
 
 int64_t UnixNow();
@@ -86,6 +86,8 @@ class FleetStore {
   Result<std::vector<RoundRecord>> Rounds();
   Status EndRound(int64_t id, const std::string& reason);
   Result<std::vector<RoundProbeRecord>> RoundProbes(int64_t round_id);
+  // The round's counters summed over its probes.
+  Result<RoundCounters> RoundTotal(int64_t round_id);
   Status SetRoundProbeDone(int64_t round_id, const std::string& probe_id);
   Result<bool> ProbeHasCompletedRound(const std::string& probe_id);
 

@@ -20,7 +20,18 @@ Result<TruthRecord> ParseTruthLine(std::string_view line) {
   TruthRecord r;
   r.ip = StringOr(j, "ip");
   if (r.ip.empty()) return Error{"missing \"ip\""};
-  bool noise = j.value("noise", false);
+  if (auto noise = j.find("noise"); noise != j.end()) {
+    if (!noise->is_boolean()) return Error{"\"noise\" is not true or false"};
+    r.noise = noise->get<bool>();
+  }
+  if (auto id = j.find("host_id"); id != j.end()) {
+    if (id->is_string())
+      r.host_id = id->get<std::string>();
+    else if (id->is_number_integer())
+      r.host_id = std::to_string(id->get<int64_t>());
+    else
+      return Error{fmt::format("\"host_id\" {} is not a string or an integer", id->dump())};
+  }
   if (auto ports = j.find("open_ports"); ports != j.end()) {
     if (!ports->is_array()) return Error{"\"open_ports\" is not an array"};
     for (const auto& p : *ports) {
@@ -30,7 +41,7 @@ Result<TruthRecord> ParseTruthLine(std::string_view line) {
     }
   }
   auto label = j.find("label");
-  if (!noise && label != j.end() && label->is_object()) {
+  if (!r.noise && label != j.end() && label->is_object()) {
     DeviceIdentity id{StringOr(*label, "vendor"), StringOr(*label, "type"),
                       StringOr(*label, "product"), StringOr(*label, "model")};
     if (!id.vendor.empty() || !id.type.empty()) r.host.label = std::move(id);
@@ -43,6 +54,14 @@ Status GroundTruth::AddLine(std::string_view line, std::string_view source, size
   auto rec = ParseTruthLine(line);
   if (!rec.ok()) return Error{fmt::format("{}:{}: {}", source, line_number, rec.error())};
   std::string ip = rec->ip;
+  if (const TruthRecord* old = Find(ip); old && !old->host_id.empty())
+    ip_of_host_id_.erase(old->host_id);  // a later line for the same ip replaces it
+  if (!rec->host_id.empty()) {
+    auto [it, added] = ip_of_host_id_.try_emplace(rec->host_id, ip);
+    if (!added && it->second != ip)
+      return Error{fmt::format("{}:{}: host_id \"{}\" already names {}", source, line_number,
+                               rec->host_id, it->second)};
+  }
   hosts_[ip] = std::move(rec.value());
   return Status::Ok();
 }
@@ -50,6 +69,11 @@ Status GroundTruth::AddLine(std::string_view line, std::string_view source, size
 const TruthRecord* GroundTruth::Find(const std::string& ip) const {
   auto it = hosts_.find(ip);
   return it == hosts_.end() ? nullptr : &it->second;
+}
+
+const TruthRecord* GroundTruth::FindHostId(const std::string& host_id) const {
+  auto it = ip_of_host_id_.find(host_id);
+  return it == ip_of_host_id_.end() ? nullptr : Find(it->second);
 }
 
 Result<GroundTruth> LoadGroundTruth(const std::string& path) {

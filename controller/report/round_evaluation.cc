@@ -1,13 +1,24 @@
 #include "controller/report/round_evaluation.h"
 
+#include <algorithm>
+
 namespace narrowscan {
 
 RoundEvaluation EvaluateRounds(const RoundEvaluationInput& in) {
   RoundEvaluation ev;
-  ev.rounds = in.rounds;
-  if (in.rounds.size() >= 2 && in.rounds.front().attempts > 0)
-    ev.reduction = 1.0 - static_cast<double>(in.rounds.back().attempts) /
-                             static_cast<double>(in.rounds.front().attempts);
+  std::vector<fleet::RoundCounters> after_first;
+  for (size_t i = 0; i < in.rounds.size(); ++i) {
+    const RoundInput& r = in.rounds[i];
+    RoundOutcome out{r.round, r.counters, fleet::ComputeRoundMetrics(r.counters), std::nullopt};
+    if (r.coverage) out.coverage = MeasureRoundCoverage(*r.coverage);
+    if (i > 0) {
+      after_first.push_back(r.counters);
+      const std::optional<double> all = out.coverage ? out.coverage->all.ratio() : std::nullopt;
+      if (all) ev.coverage_all_min = std::min(ev.coverage_all_min.value_or(1.0), *all);
+    }
+    ev.rounds.push_back(std::move(out));
+  }
+  ev.after_first = fleet::AggregateRounds(after_first);
 
   for (const auto& [ip, est] : in.estimates) {
     ++ev.by_type[est.device.type.empty() ? "unknown" : est.device.type];

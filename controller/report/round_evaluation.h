@@ -1,7 +1,16 @@
-// RoundEvaluation: what a fleet round bought, against a ground truth — the numbers of
-// the demo's report.json. Pure: the caller gathers rows from the store.
+// RoundEvaluation: what the fleet's rounds bought, against ground truths — the numbers
+// of the demo's report.json and report.html. Pure: the caller gathers rows from the
+// store and loads the truths.
 //
-//   reduction = 1 − attempts(last round) / attempts(first round)
+// Per round (design §4 "Round metrics", one definition with `narrowscan report`):
+//   metrics   = ComputeRoundMetrics (round_metrics.h): reduction, responsive_reduction,
+//               wire_bytes
+//   coverage  = MeasureRoundCoverage (round_coverage.h), for rounds with a truth
+// Over the rounds after the first (the first sweeps everything with the standard set):
+//   after_first      = AggregateRounds of rounds 2..last (sum/sum); reduction is the
+//                      report's top-level `reduction`
+//   coverage_all_min = the lowest coverage_all of those rounds that have a truth
+// The paper's figures, on the evaluated round and its truth:
 //   coverage  = of the truth's open ports on hosts the controller has estimated, the
 //               fraction the evaluated round found open (did narrowing lose ports?)
 //   precision = estimated hosts whose best match is the truth's device / estimated hosts
@@ -11,39 +20,50 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "controller/fleet/round_metrics.h"
 #include "controller/report/ground_truth.h"
+#include "controller/report/round_coverage.h"
 #include "controller/report/sweep.h"
 
 namespace narrowscan {
-
-struct RoundTraffic {
-  int64_t round = 0;
-  int64_t attempts = 0;                               // connection attempts the probes reported
-  int64_t narrowed = 0, standard = 0, discovery = 0;  // planned (ip, port) pairs by kind
-  int64_t standard_equivalent = 0;  // pairs a standard-set plan would have scanned
-  int64_t bytes_sent = 0;
-};
 
 struct HostEstimate {
   DeviceIdentity device;
   int level = 0;
 };
 
+struct RoundInput {
+  int64_t round = 0;
+  fleet::RoundCounters counters;  // summed over the round's probes
+  // Set when a truth of the round is known: its truth, the previous round's (if known),
+  // the round's standard set and what it found open.
+  std::optional<RoundCoverageInput> coverage;
+};
+
 struct RoundEvaluationInput {
-  std::vector<RoundTraffic> rounds;                                // ascending by round
+  std::vector<RoundInput> rounds;                                  // ascending by round
   std::unordered_map<std::string, HostEstimate> estimates;         // ip → best match
   std::unordered_map<std::string, std::set<uint16_t>> found_open;  // ip → evaluated round
-  const GroundTruth* truth = nullptr;
+  const GroundTruth* truth = nullptr;                              // of the evaluated round
+};
+
+struct RoundOutcome {
+  int64_t round = 0;
+  fleet::RoundCounters counters;
+  fleet::RoundMetrics metrics;
+  std::optional<RoundCoverage> coverage;
 };
 
 struct RoundEvaluation {
-  std::vector<RoundTraffic> rounds;
-  double reduction = 0;
+  std::vector<RoundOutcome> rounds;
+  fleet::RoundMetrics after_first;
+  std::optional<double> coverage_all_min;
   size_t coverage_ports = 0, covered_ports = 0;
   double coverage = 0;
   size_t estimated = 0, identifiable = 0, correct = 0, false_positives = 0;

@@ -26,7 +26,13 @@ export NARROWSCAN_STORE=$out/narrowscan.db
 # Coverage is a property of the narrowed round (2); round 3 re-scans deviated hosts
 # with the standard set, which by design sees only the standard ports.
 "$ns" evaluate --truth "$out/truth.jsonl" --round 2 --json >"$out/round2.json"
-jq '{rounds: [.rounds[] | {round, attempts, narrowed, standard, discovery}], reduction, coverage, precision, recall}' "$out/report.json"
+jq '{rounds: [.rounds[] | {round, attempts, narrowed, standard, discovery, reduction, responsive_reduction, wire_bytes, coverage_all}], reduction, rounds_after_first, coverage, precision, recall}' "$out/report.json"
+check "every round has its wire bytes (headers included) above its payload" \
+  'all(.rounds[]; .wire_bytes > .bytes_sent + .bytes_received)' "$out/report.json"
+check "top-level reduction is that of the rounds after the first" \
+  '.reduction == .rounds_after_first.reduction' "$out/report.json"
+check "round 2's coverage_all is measured against the truth" \
+  '(.rounds[] | select(.round == 2) | .coverage_all.truth) > 0' "$out/round2.json"
 check "round 2 attempts <= 15% of round 1" '.rounds[1].attempts <= 0.15 * .rounds[0].attempts' "$out/report.json"
 check "coverage of round 2 >= 0.99" '.coverage >= 0.99' "$out/round2.json"
 check "precision >= 0.98 (after round 3)" '.precision >= 0.98' "$out/report.json"

@@ -49,6 +49,9 @@ class ReportIngestTest : public ::testing::Test {
                            .banner = "HTTP/1.1 200 OK\r\n",
                            .connect_us = 10});
     b.counters.attempts = seq * 100;
+    b.counters.open = seq * 10;
+    b.counters.closed = seq * 60;
+    b.counters.timeout = seq * 30;
     return std::move(wire::EncodeReport(b, key ? *key : *key_).value());
   }
   int64_t Rows(const std::string& table) {
@@ -86,7 +89,12 @@ TEST_F(ReportIngestTest, DuplicatesAndReorderingChangeNothing) {
   EXPECT_EQ(Rows("fleet_results"), 4);
   EXPECT_EQ(Rows("fleet_batches"), 3);
   EXPECT_EQ(Rows("fleet_hosts"), 4);
-  EXPECT_EQ(store_->RoundProbes(round_).value()[0].attempts, 300);
+  // Outcomes are cumulative like attempts: those of the highest seq (3) count.
+  const RoundCounters c = store_->RoundProbes(round_).value()[0].counters;
+  EXPECT_EQ(c.attempts, 300);
+  EXPECT_EQ(c.open, 30);
+  EXPECT_EQ(c.closed, 180);
+  EXPECT_EQ(c.timeout, 90);
   // A pair redone after a probe restart (new seq, same result) is stored once.
   o = ingest.Ingest("p1", Batch(4, {0x7F140001}));
   EXPECT_EQ(o.kind, IngestOutcome::kCommitted);
