@@ -93,6 +93,15 @@ bool IsRefreshTurn(Ipv4 ip, uint64_t round, uint32_t refresh_slices) {
   return (Mix(ip) + round) % refresh_slices == 0;
 }
 
+bool RefreshDue(const KnownHost& host, uint64_t round, uint32_t refresh_slices) {
+  if (refresh_slices == 0) return false;
+  if (!host.fully_observed) return IsRefreshTurn(host.ip, round, refresh_slices);
+  const int64_t age = static_cast<int64_t>(round) - host.full_round;
+  // A full scan one round ago leaves nothing for a refresh to find.
+  if (age >= static_cast<int64_t>(refresh_slices)) return true;
+  return age >= 2 && IsRefreshTurn(host.ip, round, refresh_slices);
+}
+
 HostPlan PlanHost(const PlannerConfig& config, const KnownHost& host, uint64_t round) {
   const std::vector<uint16_t>& standard = config.standard_ports;
   if (host.silent_streak > 0) {
@@ -103,8 +112,7 @@ HostPlan PlanHost(const PlannerConfig& config, const KnownHost& host, uint64_t r
     return {HostPlanKind::kRecheck, std::move(own)};
   }
   if (host.deviated) return {HostPlanKind::kStandard, standard};
-  if (IsRefreshTurn(host.ip, round, config.refresh_slices))
-    return {HostPlanKind::kRefresh, standard};
+  if (RefreshDue(host, round, config.refresh_slices)) return {HostPlanKind::kRefresh, standard};
   const bool estimated = !host.estimated_ports.empty();
   // A profile narrows only a host whose own ports were once seen in full; an estimate
   // (the paper's rule) narrows on its own.

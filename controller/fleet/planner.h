@@ -32,8 +32,10 @@ namespace narrowscan::fleet {
 struct PlannerConfig {
   std::vector<uint16_t> standard_ports;  // sorted, unique, non-empty
   uint32_t discovery_slices = 4;         // k >= 1; 1 = sweep all silent space every round
-  // m: a narrowed host gets the full standard set on its refresh turn, every m rounds
-  // (turns rotate by address, like the discovery slices); 0 = never.
+  // m: a narrowed host gets the full standard set on its refresh turn, once every m
+  // rounds (turns rotate by address, like the discovery slices), unless it was fully
+  // scanned in the round before; and whenever its latest full scan is m rounds old,
+  // so no full observation is ever older than m rounds. 0 = never.
   uint32_t refresh_slices = 12;
   // A listed host that did not answer is re-checked on its own last open ports this
   // many rounds, then returned to the silent space (its /24 stays under watch).
@@ -65,6 +67,7 @@ struct KnownHost {
   bool fully_observed = false;            // it has had a full standard-set scan
   uint32_t silent_streak = 0;             // planned rounds in a row it did not answer
   int64_t first_round = 0, last_round = 0;  // first and latest round it answered
+  int64_t full_round = 0;                   // round of its latest full observation
   int32_t profile = -1;                   // caller's index of its profile (savings)
 };
 
@@ -107,6 +110,8 @@ HostPlan PlanHost(const PlannerConfig& config, const KnownHost& host, uint64_t r
 
 // True when `ip` has its refresh turn in `round` (every m rounds, rotating by address).
 bool IsRefreshTurn(Ipv4 ip, uint64_t round, uint32_t refresh_slices);
+// True when `host` is to get the standard set in `round` to look for drift.
+bool RefreshDue(const KnownHost& host, uint64_t round, uint32_t refresh_slices);
 
 // `scope`: what this probe may scan (region ∩ targets − exclusions).
 // `hosts`: known hosts sorted by ip (those outside `scope` are ignored).

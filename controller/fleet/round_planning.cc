@@ -49,7 +49,7 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
   std::vector<KnownHost> hosts;
   auto st = db.Prepare(
       "SELECT ip, estimated_ports, deviated, open_ports, entry_key, banner_key, port_key, "
-      "full_open_ports IS NOT NULL, silent_streak, first_round, last_round "
+      "full_open_ports IS NOT NULL, silent_streak, first_round, last_round, full_round "
       "FROM fleet_hosts WHERE ip BETWEEN ? AND ? ORDER BY ip");
   if (!st.ok()) return Error{st.error()};
   auto ports_of = [](const std::string& text) {
@@ -81,6 +81,7 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
       h.silent_streak = static_cast<uint32_t>(st->ColumnInt(8));
       h.first_round = st->ColumnInt(9);
       h.last_round = st->ColumnInt(10);
+      h.full_round = st->ColumnInt(11);
       hosts.push_back(std::move(h));
     }
   }

@@ -104,7 +104,7 @@ KnownHost Learned(Ipv4 ip, std::vector<uint16_t> open, std::vector<uint16_t> lea
   h.learned_ports = std::move(learned);
   h.has_profile = true;
   h.fully_observed = true;
-  h.first_round = h.last_round = 1;
+  h.first_round = h.last_round = h.full_round = 1;
   return h;
 }
 
@@ -152,22 +152,34 @@ TEST(PlanHost, SilentHostsAreRecheckedOnTheirOwnPortsThenDropped) {
   EXPECT_TRUE(PlanHost(c, h, 5).ports.empty());  // back to the silent space
 }
 
-TEST(PlanHost, EveryHostGetsTheStandardSetOnceEveryMRounds) {
+TEST(PlanHost, NoFullObservationIsOlderThanMRoundsAndTurnsSpreadTheLoad) {
   PlannerConfig c{{22, 80, 443, 554}, 4};
   c.refresh_slices = 5;
+  std::vector<int> per_round(41, 0);
   for (Ipv4 ip = 100; ip < 164; ++ip) {
+    KnownHost h = Learned(ip, {80}, {80});
+    h.full_round = 1;  // everything was swept in round 1
     int refreshes = 0;
-    for (uint64_t round = 10; round < 15; ++round) {
-      HostPlan p = PlanHost(c, Learned(ip, {80}, {80}), round);
+    for (uint64_t round = 2; round <= 40; ++round) {
+      HostPlan p = PlanHost(c, h, round);
       if (p.kind == HostPlanKind::kRefresh) {
-        ++refreshes;
         EXPECT_EQ(p.ports, c.standard_ports);
+        EXPECT_GE(static_cast<int64_t>(round) - h.full_round, 2) << "ip " << ip;
+        EXPECT_LE(static_cast<int64_t>(round) - h.full_round, 5) << "ip " << ip;
+        h.full_round = static_cast<int64_t>(round);
+        ++refreshes;
+        ++per_round[round];
       } else {
         EXPECT_EQ(p.ports, (std::vector<uint16_t>{80}));
+        EXPECT_LT(static_cast<int64_t>(round) - h.full_round, 5) << "ip " << ip;
       }
     }
-    EXPECT_EQ(refreshes, 1) << "ip " << ip;
+    EXPECT_GE(refreshes, 39 / 5) << "ip " << ip;
+    EXPECT_LE(refreshes, 39 / 2) << "ip " << ip;
   }
+  // Round 2 follows the full sweep: nobody is refreshed; later no round takes them all.
+  EXPECT_EQ(per_round[2], 0);
+  for (int r = 10; r <= 40; ++r) EXPECT_LT(per_round[r], 64) << "round " << r;
 }
 
 TEST(MakeProbePlan, WatchedSilentAddressesGetLivenessProbesOutsideTheSweep) {
