@@ -118,10 +118,15 @@ HostPlan PlanHost(const PlannerConfig& config, const KnownHost& host, uint64_t r
   // (the paper's rule) narrows on its own.
   if (!estimated && !(host.has_profile && host.fully_observed))
     return {HostPlanKind::kStandard, standard};
-  std::vector<uint16_t> ports = UnionWithin(
-      standard, {&host.estimated_ports, host.has_profile ? &host.learned_ports : &host.open_ports,
-                 &host.open_ports});
-  if (ports.empty() || ports.size() >= standard.size()) return {HostPlanKind::kStandard, standard};
+  // The paper's rule keeps the entries' own ports, inside the standard set or not; what
+  // the profile learned and the host's own ports stay within the standard set.
+  const std::vector<uint16_t> learned = UnionWithin(
+      standard, {host.has_profile ? &host.learned_ports : &host.open_ports, &host.open_ports});
+  if (!estimated && (learned.empty() || learned.size() >= standard.size()))
+    return {HostPlanKind::kStandard, standard};
+  std::vector<uint16_t> ports;
+  std::set_union(host.estimated_ports.begin(), host.estimated_ports.end(), learned.begin(),
+                 learned.end(), std::back_inserter(ports));
   return {HostPlanKind::kNarrowed, std::move(ports)};
 }
 

@@ -116,10 +116,11 @@ TEST(PlanHost, ProfileNarrowsToLearnedAndOwnPortsWithinTheStandardSet) {
   EXPECT_EQ(p.kind, HostPlanKind::kNarrowed);
   EXPECT_EQ(p.ports, (std::vector<uint16_t>{80, 554, 8080}));
 
-  // Estimated: the entries' ports united with the profile's and its own.
+  // Estimated: the entries' ports (the paper's rule, even beyond the standard set)
+  // united with the profile's and its own.
   KnownHost est = Learned(7, {80}, {443});
-  est.estimated_ports = {554};
-  EXPECT_EQ(PlanHost(c, est, 2).ports, (std::vector<uint16_t>{80, 443, 554}));
+  est.estimated_ports = {554, 37777};
+  EXPECT_EQ(PlanHost(c, est, 2).ports, (std::vector<uint16_t>{80, 443, 554, 37777}));
 
   // Without a supported profile and without an estimate: the standard set.
   KnownHost bare = Learned(7, {80}, {});
