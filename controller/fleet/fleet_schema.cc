@@ -127,6 +127,8 @@ ALTER TABLE fleet_hosts ADD COLUMN port_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE fleet_hosts ADD COLUMN full_open_ports TEXT;      -- NULL: never fully scanned
 ALTER TABLE fleet_hosts ADD COLUMN full_round INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE fleet_hosts ADD COLUMN silent_streak INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fleet_hosts ADD COLUMN obs_scanned_ports TEXT NOT NULL DEFAULT '';  -- scanned in obs_round
+ALTER TABLE fleet_hosts ADD COLUMN prev_scanned_ports TEXT NOT NULL DEFAULT ''; -- and the one before
 CREATE TABLE fleet_profiles(
   id INTEGER PRIMARY KEY,
   key TEXT NOT NULL UNIQUE,

@@ -47,7 +47,7 @@ struct DirtyHost {
   bool has_prev;
   std::string prev_open_ports, prev_devices;
   int64_t planned_round;
-  std::string banner_key;
+  std::string banner_key, obs_scanned, prev_scanned;
 };
 
 // The curation normaliser's shipped rules, compiled once per process.
@@ -70,7 +70,8 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
   auto pick = db.Prepare(
       "SELECT ip, last_round, obs_round, open_ports, devices, scanned_ports, "
       "prev_open_ports IS NOT NULL, COALESCE(prev_open_ports, ''), COALESCE(prev_devices, ''), "
-      "planned_round, banner_key FROM fleet_hosts WHERE dirty = 1 ORDER BY ip LIMIT ?");
+      "planned_round, banner_key, obs_scanned_ports, prev_scanned_ports FROM fleet_hosts "
+      "WHERE dirty = 1 ORDER BY ip LIMIT ?");
   // A host found in a round's liveness probes was scanned on those ports only.
   auto liveness = db.Prepare(
       "SELECT ports FROM fleet_liveness WHERE round_id = ? AND first <= ? AND last >= ? "
@@ -84,7 +85,8 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       "UPDATE fleet_hosts SET obs_round = ?, open_ports = ?, devices = ?, prev_open_ports = ?, "
       "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0, entry_key = ?, "
       "banner_key = ?, port_key = ?, full_open_ports = CASE WHEN ? THEN ? ELSE full_open_ports "
-      "END, full_round = CASE WHEN ? THEN ? ELSE full_round END, silent_streak = 0 WHERE ip = ?");
+      "END, full_round = CASE WHEN ? THEN ? ELSE full_round END, silent_streak = 0, "
+      "obs_scanned_ports = ?, prev_scanned_ports = ? WHERE ip = ?");
   if (!pick.ok() || !results.ok() || !del.ok() || !ins.ok() || !upd.ok() || !liveness.ok())
     return Error{fmt::format("preparing host update: {}{}{}{}{}{}", pick.ok() ? "" : pick.error(),
                              results.ok() ? "" : results.error(), del.ok() ? "" : del.error(),
@@ -105,7 +107,8 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       hosts.push_back({static_cast<Ipv4>(pick->ColumnInt(0)), pick->ColumnInt(1),
                        pick->ColumnInt(2), pick->ColumnText(3), pick->ColumnText(4),
                        pick->ColumnText(5), pick->ColumnInt(6) != 0, pick->ColumnText(7),
-                       pick->ColumnText(8), pick->ColumnInt(9), pick->ColumnText(10)});
+                       pick->ColumnText(8), pick->ColumnInt(9), pick->ColumnText(10),
+                       pick->ColumnText(11), pick->ColumnText(12)});
     }
     if (hosts.empty()) break;
 
@@ -168,10 +171,12 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       // A new round's first estimate moves the old observation to prev_*; a re-estimate
       // within the same round (more batches arrived) keeps prev_* as is.
       std::string prev_open = h.prev_open_ports, prev_devices = h.prev_devices;
+      std::string prev_scanned = h.prev_scanned;
       bool has_prev = h.has_prev;
       if (h.obs_round != 0 && h.obs_round != h.last_round) {
         prev_open = h.open_ports;
         prev_devices = h.devices;
+        prev_scanned = h.obs_scanned;
         has_prev = true;
       }
       std::sort(host.open_ports.begin(), host.open_ports.end());
@@ -205,7 +210,8 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
 
       bool deviated = false;
       if (has_prev) {
-        Observation previous{PortsOf(prev_open), DevicesOf(prev_devices), h.banner_key};
+        Observation previous{PortsOf(prev_open), DevicesOf(prev_devices), h.banner_key,
+                             PortsOf(prev_scanned)};
         Observation current{host.open_ports, ids, keys.banner};
         // Without a record of what was scanned (a host found by the sweep), the
         // standard set was scanned, which covers every port seen before.
@@ -224,7 +230,11 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       upd->Bind(6, FormatPortList(std::vector<uint16_t>(union_ports.begin(), union_ports.end())));
       upd->Bind(7, int64_t{deviated}).Bind(8, keys.entry).Bind(9, keys.banner).Bind(10, keys.port);
       upd->Bind(11, int64_t{full}).Bind(12, open_text).Bind(13, int64_t{full}).Bind(14, h.last_round);
-      upd->Bind(15, int64_t{h.ip});
+      // Unknown (the sweep) is the standard set; recorded so the next round can tell a
+      // new port from one that was never looked at.
+      const std::string scanned_text =
+          scanned_known ? FormatPortList(scanned) : FormatPortList(options.standard_ports);
+      upd->Bind(15, scanned_text).Bind(16, prev_scanned).Bind(17, int64_t{h.ip});
       if (Status s = upd->Run(); !s.ok()) return Error{s.error()};
     }
     if (Status s = tx.Commit(); !s.ok()) return Error{s.error()};

@@ -54,7 +54,15 @@ bool Deviates(const Observation& previous, const Observation& current,
                         scanned_now.end(), std::back_inserter(comparable));
   // Strict on ports: one closed or one new port means the host is not what its plan
   // assumed, and only the standard set shows what else changed.
-  if (comparable != current.open_ports) return true;
+  for (uint16_t p : comparable)
+    if (!std::binary_search(current.open_ports.begin(), current.open_ports.end(), p)) return true;
+  for (uint16_t p : current.open_ports) {
+    if (std::binary_search(previous.open_ports.begin(), previous.open_ports.end(), p)) continue;
+    const bool looked_before =
+        previous.scanned.empty() ||
+        std::binary_search(previous.scanned.begin(), previous.scanned.end(), p);
+    if (looked_before) return true;
+  }
   if (!previous.banner_key.empty() && !current.banner_key.empty() &&
       previous.banner_key != current.banner_key)
     return true;

@@ -134,13 +134,16 @@ double JaccardDistance(const std::vector<T>& a, const std::vector<T>& b);
 // Design §4 "result deviates": compares the open ports seen now with the previous
 // open ports restricted to the ports scanned now (a narrowed scan cannot see the
 // others). Deviation when a port open before and scanned now is closed, when a port
-// not open before is open now, when the banner signature changed, when the matched
-// device ids are further apart than `max_distance` (Jaccard), or when the host answered
-// before and has no open port now.
+// closed before (scanned then, not open) is open now, when the banner signature
+// changed, when the matched device ids are further apart than `max_distance`
+// (Jaccard), or when the host answered before and has no open port now. A port open
+// now that the previous scan did not look at (an entry's port outside the standard
+// set, first scanned now) is news, not change.
 struct Observation {
   std::vector<uint16_t> open_ports;  // sorted
   std::vector<std::string> devices;  // sorted
   std::string banner_key{};          // ProfileKeys::banner; empty = no banners
+  std::vector<uint16_t> scanned{};   // sorted; ports that scan looked at (empty = unknown)
 };
 bool Deviates(const Observation& previous, const Observation& current,
               const std::vector<uint16_t>& scanned_now, double max_distance);

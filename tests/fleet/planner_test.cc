@@ -88,6 +88,11 @@ TEST(Deviates, ComparesOnlyPortsScannedNow) {
   // Strict on ports: one port closed, or one new port, is a deviation.
   EXPECT_TRUE(Deviates(before, {{80}, {"cam"}}, {80, 443}, 0.5));
   EXPECT_TRUE(Deviates(before, {{22, 80, 443, 554}, {"cam"}}, {22, 80, 443, 554}, 0.5));
+  // A port the previous scan did not look at (an entry's 37777 beyond the standard set,
+  // first scanned now) is news, not a change; one it looked at and found closed is.
+  Observation swept{{80}, {"dvr"}, "", {22, 80, 443, 554}};
+  EXPECT_FALSE(Deviates(swept, {{80, 37777}, {"dvr"}}, {80, 37777}, 0.5));
+  EXPECT_TRUE(Deviates(swept, {{80, 554}, {"dvr"}}, {80, 554}, 0.5));
   // A changed banner signature is a deviation; a missing one (no banner now) is not.
   Observation with_key{{80, 443}, {"cam"}, "banner:1"};
   EXPECT_TRUE(Deviates(with_key, {{80, 443}, {"cam"}, "banner:2"}, {80, 443}, 0.5));

@@ -47,6 +47,8 @@ TEST_F(ProfileStoreTest, StepFourMigratesAStoreOfVersionThreeAndKeepsItsHosts) {
         "ALTER TABLE fleet_hosts DROP COLUMN entry_key", "ALTER TABLE fleet_hosts DROP COLUMN banner_key",
         "ALTER TABLE fleet_hosts DROP COLUMN port_key", "ALTER TABLE fleet_hosts DROP COLUMN full_open_ports",
         "ALTER TABLE fleet_hosts DROP COLUMN full_round", "ALTER TABLE fleet_hosts DROP COLUMN silent_streak",
+        "ALTER TABLE fleet_hosts DROP COLUMN obs_scanned_ports",
+        "ALTER TABLE fleet_hosts DROP COLUMN prev_scanned_ports",
         "UPDATE schema_versions SET version = 3 WHERE module = 'fleet'"})
     Exec(sql);
   store_.reset();
