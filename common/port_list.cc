@@ -78,4 +78,10 @@ std::string FormatPortList(const std::vector<uint16_t>& sorted_ports) {
   return out;
 }
 
+std::vector<uint16_t> StoredPortList(std::string_view text) {
+  if (text.empty()) return {};
+  auto ports = ParsePortList(text);
+  return ports.ok() ? std::move(*ports) : std::vector<uint16_t>{};
+}
+
 }  // namespace narrowscan

@@ -16,12 +16,6 @@ namespace narrowscan::fleet {
 
 namespace {
 
-std::vector<uint16_t> PortsOf(const std::string& text) {
-  if (text.empty()) return {};
-  auto ports = ParsePortList(text);
-  return ports.ok() ? std::move(*ports) : std::vector<uint16_t>{};
-}
-
 std::vector<std::string> DevicesOf(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -191,7 +185,7 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       std::vector<uint16_t> scanned;
       bool scanned_known = false;
       if (h.planned_round == h.last_round && !h.scanned_ports.empty()) {
-        scanned = PortsOf(h.scanned_ports);
+        scanned = StoredPortList(h.scanned_ports);
         scanned_known = true;
       } else {
         liveness->Reset();
@@ -199,7 +193,7 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
         auto row = liveness->Step();
         if (!row.ok()) return Error{row.error()};
         if (*row) {
-          scanned = PortsOf(liveness->ColumnText(0));
+          scanned = StoredPortList(liveness->ColumnText(0));
           scanned_known = true;
         }
         liveness->Reset();
@@ -210,8 +204,8 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
 
       bool deviated = false;
       if (has_prev) {
-        Observation previous{PortsOf(prev_open), DevicesOf(prev_devices), h.banner_key,
-                             PortsOf(prev_scanned)};
+        Observation previous{StoredPortList(prev_open), DevicesOf(prev_devices), h.banner_key,
+                             StoredPortList(prev_scanned)};
         Observation current{host.open_ports, ids, keys.banner};
         // Without a record of what was scanned (a host found by the sweep), the
         // standard set was scanned, which covers every port seen before.

@@ -95,8 +95,7 @@ ProfileKeys MakeProfileKeys(const std::vector<std::string>& device_ids,
 
 std::vector<uint16_t> PortsOfPortKey(std::string_view key) {
   if (!key.starts_with(kPortsPrefix)) return {};
-  auto ports = ParsePortList(key.substr(kPortsPrefix.size()));
-  return ports.ok() ? std::move(*ports) : std::vector<uint16_t>{};
+  return StoredPortList(key.substr(kPortsPrefix.size()));
 }
 
 void ProfileBook::AddTo(const std::string& key, const std::vector<uint16_t>* full, uint32_t ip) {

@@ -10,12 +10,6 @@ namespace narrowscan::fleet {
 
 namespace {
 
-std::vector<uint16_t> PortsOf(const std::string& text) {
-  if (text.empty()) return {};
-  auto ports = ParsePortList(text);
-  return ports.ok() ? std::move(*ports) : std::vector<uint16_t>{};
-}
-
 // "80:25,443:3" <-> port counts.
 std::string FormatCounts(const std::vector<std::pair<uint16_t, uint64_t>>& counts) {
   std::string out;
@@ -61,7 +55,7 @@ Result<uint64_t> LearnProfiles(FleetStore& fleet, int64_t round_id, uint32_t max
       if (!*row) break;
       ProfileKeys keys{st->ColumnText(1), st->ColumnText(2), st->ColumnText(3)};
       std::optional<std::vector<uint16_t>> full;
-      if (!st->ColumnIsNull(4)) full = PortsOf(st->ColumnText(4));
+      if (!st->ColumnIsNull(4)) full = StoredPortList(st->ColumnText(4));
       book.Add(keys, full ? &*full : nullptr, static_cast<uint32_t>(st->ColumnInt(0)));
     }
   }

@@ -52,11 +52,6 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
       "full_open_ports IS NOT NULL, silent_streak, first_round, last_round, full_round "
       "FROM fleet_hosts WHERE ip BETWEEN ? AND ? ORDER BY ip");
   if (!st.ok()) return Error{st.error()};
-  auto ports_of = [](const std::string& text) {
-    if (text.empty()) return std::vector<uint16_t>{};
-    auto parsed = ParsePortList(text);
-    return parsed.ok() ? std::move(*parsed) : std::vector<uint16_t>{};
-  };
   for (const Ipv4Range& r : scope.ranges()) {
     st->Reset();
     st->Bind(1, int64_t{r.first}).Bind(2, int64_t{r.last});
@@ -66,9 +61,9 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
       if (!*row) break;
       KnownHost h;
       h.ip = static_cast<Ipv4>(st->ColumnInt(0));
-      h.estimated_ports = ports_of(st->ColumnText(1));
+      h.estimated_ports = StoredPortList(st->ColumnText(1));
       h.deviated = st->ColumnInt(2) != 0;
-      h.open_ports = ports_of(st->ColumnText(3));
+      h.open_ports = StoredPortList(st->ColumnText(3));
       const ProfileKeys keys{st->ColumnText(4), st->ColumnText(5), st->ColumnText(6)};
       ProfileBook::Choice choice = learned.book.Choose(keys, rules);
       if (choice.key) {
