@@ -115,20 +115,30 @@ ALTER TABLE fleet_round_probes ADD COLUMN planned_refresh INTEGER NOT NULL DEFAU
 ALTER TABLE fleet_round_probes ADD COLUMN responsive_equivalent INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-// Version 4. Learned port profiles (design §4): each host's profile keys and its
-// latest full standard-set observation, the silent streak that returns a vanished
-// host to the silent space, the learned profiles, and the liveness probes of a round
-// (ranges of silent addresses given only a few ports, so a host found there is known
-// to be only partly seen).
+// Version 4. Learned port profiles (design §4): each host's banner signature (its
+// entry and open-port profile keys are its `devices` and `open_ports`) and its latest
+// full standard-set observation, the silent streak that returns a vanished host to
+// the silent space, what each observation scanned ('*' = the standard set, '' =
+// unknown), the learned profiles, and the liveness probes of a round (ranges of silent
+// addresses given only a few ports, so a host found there is known to be partly seen).
+// What a round's plan gave each host moves to a narrow table of its own: planning
+// rewrites it for every known host every round, and a narrow row is a fraction of the
+// pages (and WAL) that rewriting the wide fleet_hosts row cost.
 constexpr std::string_view kStep4 = R"sql(
-ALTER TABLE fleet_hosts ADD COLUMN entry_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE fleet_hosts ADD COLUMN banner_key TEXT NOT NULL DEFAULT '';
-ALTER TABLE fleet_hosts ADD COLUMN port_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE fleet_hosts ADD COLUMN full_open_ports TEXT;      -- NULL: never fully scanned
 ALTER TABLE fleet_hosts ADD COLUMN full_round INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE fleet_hosts ADD COLUMN silent_streak INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE fleet_hosts ADD COLUMN obs_scanned_ports TEXT NOT NULL DEFAULT '';  -- scanned in obs_round
 ALTER TABLE fleet_hosts ADD COLUMN prev_scanned_ports TEXT NOT NULL DEFAULT ''; -- and the one before
+CREATE TABLE fleet_host_plans(
+  ip INTEGER PRIMARY KEY,
+  planned_round INTEGER NOT NULL,         -- the latest round whose plan listed the host
+  scanned_ports TEXT NOT NULL);           -- the ports it gave ('*' = the standard set)
+INSERT INTO fleet_host_plans(ip, planned_round, scanned_ports)
+  SELECT ip, planned_round, scanned_ports FROM fleet_hosts WHERE planned_round > 0;
+ALTER TABLE fleet_hosts DROP COLUMN planned_round;
+ALTER TABLE fleet_hosts DROP COLUMN scanned_ports;
 CREATE TABLE fleet_profiles(
   id INTEGER PRIMARY KEY,
   key TEXT NOT NULL UNIQUE,

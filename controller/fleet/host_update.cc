@@ -44,6 +44,11 @@ struct DirtyHost {
   std::string banner_key, obs_scanned, prev_scanned;
 };
 
+// A stored scanned-ports text: '*' is the standard set, '' unknown (empty).
+std::vector<uint16_t> ScannedPorts(const std::string& text, const std::vector<uint16_t>& standard) {
+  return text == "*" ? standard : StoredPortList(text);
+}
+
 // The curation normaliser's shipped rules, compiled once per process.
 const BannerNormalizer& DefaultBannerNormalizer() {
   static const BannerNormalizer normalizer = BannerNormalizer::Default();
@@ -57,19 +62,20 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
   Store& db = fleet.store();
   const size_t batch = std::max<size_t>(1, options.batch);
   const BannerNormalizer& normalizer = DefaultBannerNormalizer();
+  SignatureMemo signature_memo;
   std::map<std::string, std::vector<uint16_t>> device_ports;
   for (const DeviceEntry& e : estimator.db().entries) device_ports[e.id] = e.ports;
 
   // Prepared once for all the transactions below.
   auto pick = db.Prepare(
-      "SELECT ip, last_round, obs_round, open_ports, devices, scanned_ports, "
+      "SELECT h.ip, last_round, obs_round, open_ports, devices, COALESCE(p.scanned_ports, ''), "
       "prev_open_ports IS NOT NULL, COALESCE(prev_open_ports, ''), COALESCE(prev_devices, ''), "
-      "planned_round, banner_key, obs_scanned_ports, prev_scanned_ports FROM fleet_hosts "
-      "WHERE dirty = 1 ORDER BY ip LIMIT ?");
-  // A host found in a round's liveness probes was scanned on those ports only.
-  auto liveness = db.Prepare(
-      "SELECT ports FROM fleet_liveness WHERE round_id = ? AND first <= ? AND last >= ? "
-      "ORDER BY first DESC LIMIT 1");
+      "COALESCE(p.planned_round, 0), banner_key, obs_scanned_ports, prev_scanned_ports "
+      "FROM fleet_hosts h LEFT JOIN fleet_host_plans p ON p.ip = h.ip "
+      "WHERE dirty = 1 ORDER BY h.ip LIMIT ?");
+  // A host found in a round's liveness probes was scanned on those ports only. The
+  // table holds the last two rounds' probes, read once instead of a query per host.
+  auto liveness = db.Prepare("SELECT round_id, first, last, ports FROM fleet_liveness");
   auto results = RoundHostReader::Create(db);
   auto del = db.Prepare("DELETE FROM fleet_estimates WHERE ip = ?");
   auto ins = db.Prepare(
@@ -77,15 +83,42 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       "type, product, model, version, level, round_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   auto upd = db.Prepare(
       "UPDATE fleet_hosts SET obs_round = ?, open_ports = ?, devices = ?, prev_open_ports = ?, "
-      "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0, entry_key = ?, "
-      "banner_key = ?, port_key = ?, full_open_ports = CASE WHEN ? THEN ? ELSE full_open_ports "
-      "END, full_round = CASE WHEN ? THEN ? ELSE full_round END, silent_streak = 0, "
+      "prev_devices = ?, estimated_ports = ?, deviated = ?, dirty = 0, banner_key = ?, "
+      "full_open_ports = CASE WHEN ? THEN ? ELSE full_open_ports END, "
+      "full_round = CASE WHEN ? THEN ? ELSE full_round END, silent_streak = 0, "
       "obs_scanned_ports = ?, prev_scanned_ports = ? WHERE ip = ?");
   if (!pick.ok() || !results.ok() || !del.ok() || !ins.ok() || !upd.ok() || !liveness.ok())
     return Error{fmt::format("preparing host update: {}{}{}{}{}{}", pick.ok() ? "" : pick.error(),
                              results.ok() ? "" : results.error(), del.ok() ? "" : del.error(),
                              ins.ok() ? "" : ins.error(), upd.ok() ? "" : upd.error(),
                              liveness.ok() ? "" : liveness.error())};
+  struct LivenessRange {
+    int64_t round;
+    Ipv4 first, last;
+    std::vector<uint16_t> ports;
+  };
+  std::vector<LivenessRange> probed;  // sorted by (round, first); ranges disjoint per round
+  for (;;) {
+    auto row = liveness->Step();
+    if (!row.ok()) return Error{row.error()};
+    if (!*row) break;
+    probed.push_back({liveness->ColumnInt(0), static_cast<Ipv4>(liveness->ColumnInt(1)),
+                      static_cast<Ipv4>(liveness->ColumnInt(2)),
+                      StoredPortList(liveness->ColumnText(3))});
+  }
+  std::sort(probed.begin(), probed.end(), [](const LivenessRange& a, const LivenessRange& b) {
+    return a.round != b.round ? a.round < b.round : a.first < b.first;
+  });
+  auto probed_ports = [&](int64_t round, Ipv4 ip) -> const std::vector<uint16_t>* {
+    auto it = std::upper_bound(probed.begin(), probed.end(), std::pair<int64_t, Ipv4>(round, ip),
+                               [](const std::pair<int64_t, Ipv4>& key, const LivenessRange& r) {
+                                 return key.first != r.round ? key.first < r.round
+                                                             : key.second < r.first;
+                               });
+    if (it == probed.begin()) return nullptr;
+    --it;
+    return it->round == round && it->first <= ip && ip <= it->last ? &it->ports : nullptr;
+  };
 
   uint64_t total = 0;
   for (;;) {
@@ -177,7 +210,8 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       host.open_ports.erase(std::unique(host.open_ports.begin(), host.open_ports.end()),
                             host.open_ports.end());
       const std::string open_text = FormatPortList(host.open_ports);
-      const ProfileKeys keys = MakeProfileKeys(ids, host.open_ports, host.banners, normalizer);
+      const ProfileKeys keys =
+          MakeProfileKeys(ids, host.open_ports, host.banners, normalizer, &signature_memo);
 
       // What the round scanned on this host: its plan's ports when it was listed in
       // that round; the liveness ports when it was found by a liveness probe; else the
@@ -185,18 +219,11 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       std::vector<uint16_t> scanned;
       bool scanned_known = false;
       if (h.planned_round == h.last_round && !h.scanned_ports.empty()) {
-        scanned = StoredPortList(h.scanned_ports);
+        scanned = ScannedPorts(h.scanned_ports, options.standard_ports);
         scanned_known = true;
-      } else {
-        liveness->Reset();
-        liveness->Bind(1, h.last_round).Bind(2, int64_t{h.ip}).Bind(3, int64_t{h.ip});
-        auto row = liveness->Step();
-        if (!row.ok()) return Error{row.error()};
-        if (*row) {
-          scanned = StoredPortList(liveness->ColumnText(0));
-          scanned_known = true;
-        }
-        liveness->Reset();
+      } else if (const std::vector<uint16_t>* ports = probed_ports(h.last_round, h.ip)) {
+        scanned = *ports;
+        scanned_known = true;
       }
       const bool full = !scanned_known || options.standard_ports.empty() ||
                         std::includes(scanned.begin(), scanned.end(),
@@ -205,7 +232,7 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
       bool deviated = false;
       if (has_prev) {
         Observation previous{StoredPortList(prev_open), DevicesOf(prev_devices), h.banner_key,
-                             StoredPortList(prev_scanned)};
+                             ScannedPorts(prev_scanned, options.standard_ports)};
         Observation current{host.open_ports, ids, keys.banner};
         // Without a record of what was scanned (a host found by the sweep), the
         // standard set was scanned, which covers every port seen before.
@@ -222,13 +249,13 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
         upd->BindNull(4).BindNull(5);
       }
       upd->Bind(6, FormatPortList(std::vector<uint16_t>(union_ports.begin(), union_ports.end())));
-      upd->Bind(7, int64_t{deviated}).Bind(8, keys.entry).Bind(9, keys.banner).Bind(10, keys.port);
-      upd->Bind(11, int64_t{full}).Bind(12, open_text).Bind(13, int64_t{full}).Bind(14, h.last_round);
-      // Unknown (the sweep) is the standard set; recorded so the next round can tell a
-      // new port from one that was never looked at.
+      upd->Bind(7, int64_t{deviated}).Bind(8, keys.banner);
+      upd->Bind(9, int64_t{full}).Bind(10, open_text).Bind(11, int64_t{full}).Bind(12, h.last_round);
+      // Recorded so the next round can tell a new port from one never looked at; not
+      // known (the sweep) is the standard set.
       const std::string scanned_text =
-          scanned_known ? FormatPortList(scanned) : FormatPortList(options.standard_ports);
-      upd->Bind(15, scanned_text).Bind(16, prev_scanned).Bind(17, int64_t{h.ip});
+          !scanned_known || scanned == options.standard_ports ? "*" : FormatPortList(scanned);
+      upd->Bind(13, scanned_text).Bind(14, prev_scanned).Bind(15, int64_t{h.ip});
       if (Status s = upd->Run(); !s.ok()) return Error{s.error()};
     }
     if (Status s = tx.Commit(); !s.ok()) return Error{s.error()};
@@ -240,10 +267,10 @@ Result<uint64_t> EstimateDirtyHosts(FleetStore& fleet, const Estimator& estimato
 Result<uint64_t> MarkSilentHosts(FleetStore& fleet, int64_t round_id) {
   Store& db = fleet.store();
   auto st = db.Prepare(
-      "UPDATE fleet_hosts SET silent_streak = silent_streak + 1 "
-      "WHERE planned_round = ? AND last_round < ?");
+      "UPDATE fleet_hosts SET silent_streak = silent_streak + 1 WHERE ip IN "
+      "(SELECT ip FROM fleet_host_plans WHERE planned_round = ?1) AND last_round < ?1");
   if (!st.ok()) return Error{st.error()};
-  st->Bind(1, round_id).Bind(2, round_id);
+  st->Bind(1, round_id);
   if (Status s = st->Run(); !s.ok()) return Error{s.error()};
   return static_cast<uint64_t>(sqlite3_changes(db.handle()));
 }

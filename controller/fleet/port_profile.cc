@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 #include "common/port_list.h"
 #include "controller/curate/banner_normalizer.h"
@@ -32,18 +31,20 @@ uint64_t Fnv1a(uint64_t h, std::string_view bytes) {
 // that arrived after the probe had already spoken HTTP carries the server's error
 // replies too), so it would make one host's signature change from round to round.
 std::string SignaturePart(const BannerRecord& b, const BannerNormalizer& normalizer) {
-  std::string text = normalizer.Normalize(StripTelnetIac(b.banner));
-  if (text.starts_with("HTTP/") || text.starts_with("RTSP/")) return text;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
+  const std::string text = b.banner.find('\xff') == std::string::npos
+                               ? std::string()
+                               : StripTelnetIac(b.banner);
+  std::string_view rest = text.empty() ? std::string_view(b.banner) : std::string_view(text);
+  if (rest.starts_with("HTTP/") || rest.starts_with("RTSP/")) return normalizer.Normalize(rest);
+  // The first non-blank line, normalised on its own (cheaper than the whole greeting).
+  while (!rest.empty()) {
+    size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
       line.remove_suffix(1);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    if (!line.empty()) return std::string(line);
-    start = end + 1;
+    if (!line.empty()) return normalizer.Normalize(line);
   }
   return {};
 }
@@ -71,25 +72,47 @@ ProfileSource SourceOfKey(std::string_view key) {
 ProfileKeys MakeProfileKeys(const std::vector<std::string>& device_ids,
                             const std::vector<uint16_t>& open_ports,
                             const std::vector<BannerRecord>& banners,
-                            const BannerNormalizer& normalizer) {
+                            const BannerNormalizer& normalizer, SignatureMemo* memo) {
   ProfileKeys keys;
   if (!device_ids.empty()) {
     keys.entry = kEntryPrefix;
     for (size_t i = 0; i < device_ids.size(); ++i)
       keys.entry += (i ? "," : "") + device_ids[i];
   }
-  std::set<std::string> normalised;
+  // Hashes of the distinct parts (0 = a banner that normalises to nothing).
+  constexpr uint64_t kBasis = 0xcbf29ce484222325ULL;
+  std::vector<uint64_t> parts;
   for (const BannerRecord& b : banners) {
     if (b.banner.empty()) continue;
-    std::string part = SignaturePart(b, normalizer);
-    if (!part.empty()) normalised.insert(std::move(part));
+    auto part = [&] {
+      const std::string text = SignaturePart(b, normalizer);
+      return text.empty() ? uint64_t{0} : (Fnv1a(kBasis, text) | 1);
+    };
+    const uint64_t h = memo ? memo->Get(Fnv1a(kBasis, b.banner), part) : part();
+    if (h != 0) parts.push_back(h);
   }
-  if (!normalised.empty()) {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const std::string& n : normalised) h = Fnv1a(Fnv1a(h, n), std::string_view("\x1e", 1));
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  if (!parts.empty()) {
+    uint64_t h = kBasis;
+    // Each part as 8 bytes, most significant first: the same key on every platform.
+    for (uint64_t p : parts) {
+      char bytes[8];
+      for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(p >> (56 - 8 * i));
+      h = Fnv1a(h, std::string_view(bytes, sizeof bytes));
+    }
     keys.banner = fmt::format("{}{:016x}", kBannerPrefix, h);
   }
   if (!open_ports.empty()) keys.port = std::string(kPortsPrefix) + FormatPortList(open_ports);
+  return keys;
+}
+
+ProfileKeys ProfileKeysOf(std::string_view devices, std::string_view open_ports,
+                          std::string banner_key) {
+  ProfileKeys keys;
+  if (!devices.empty()) keys.entry = std::string(kEntryPrefix).append(devices);
+  keys.banner = std::move(banner_key);
+  if (!open_ports.empty()) keys.port = std::string(kPortsPrefix).append(open_ports);
   return keys;
 }
 

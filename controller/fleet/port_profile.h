@@ -40,6 +40,25 @@ struct ProfileKeys {
   friend bool operator==(const ProfileKeys&, const ProfileKeys&) = default;
 };
 
+// Remembers the signature part of raw banners seen before: byte-identical banners are
+// common in a scan (greetings without dates, pages without cookies), and normalising
+// is the costly step. Bounded: it forgets everything when full.
+class SignatureMemo {
+ public:
+  explicit SignatureMemo(size_t max_entries = 1u << 18) : max_(max_entries) {}
+  // The part hash of the banner with raw hash `raw`, computing it with `make` on a miss.
+  template <class F>
+  uint64_t Get(uint64_t raw, F&& make) {
+    if (auto it = parts_.find(raw); it != parts_.end()) return it->second;
+    if (parts_.size() >= max_) parts_.clear();
+    return parts_.emplace(raw, make()).first->second;
+  }
+
+ private:
+  size_t max_;
+  std::unordered_map<uint64_t, uint64_t> parts_;
+};
+
 // `device_ids`: the matched entries, sorted and unique. `open_ports`: sorted, unique.
 // The banner signature hashes the set of distinct normalised banners — an HTTP or
 // RTSP reply whole, a server-first greeting by its first line (Telnet negotiation
@@ -48,7 +67,13 @@ struct ProfileKeys {
 ProfileKeys MakeProfileKeys(const std::vector<std::string>& device_ids,
                             const std::vector<uint16_t>& open_ports,
                             const std::vector<BannerRecord>& banners,
-                            const BannerNormalizer& normalizer);
+                            const BannerNormalizer& normalizer, SignatureMemo* memo = nullptr);
+
+// The keys of a host as the store holds it: `devices` ("a,b", sorted), `open_ports`
+// (FormatPortList) and the banner key MakeProfileKeys made. The same keys MakeProfileKeys
+// gives for the same host.
+ProfileKeys ProfileKeysOf(std::string_view devices, std::string_view open_ports,
+                          std::string banner_key);
 
 // The source a key belongs to (by its prefix).
 ProfileSource SourceOfKey(std::string_view key);

@@ -46,14 +46,15 @@ Result<uint64_t> LearnProfiles(FleetStore& fleet, int64_t round_id, uint32_t max
   ProfileBook book;
   {
     NS_PREPARE(st, db,
-               "SELECT ip, entry_key, banner_key, port_key, full_open_ports FROM fleet_hosts "
+               "SELECT ip, devices, banner_key, open_ports, full_open_ports FROM fleet_hosts "
                "WHERE silent_streak <= ?");
     st->Bind(1, int64_t{max_silent_streak});
     for (;;) {
       auto row = st->Step();
       if (!row.ok()) return Error{row.error()};
       if (!*row) break;
-      ProfileKeys keys{st->ColumnText(1), st->ColumnText(2), st->ColumnText(3)};
+      const ProfileKeys keys =
+          ProfileKeysOf(st->ColumnText(1), st->ColumnText(3), st->ColumnText(2));
       std::optional<std::vector<uint16_t>> full;
       if (!st->ColumnIsNull(4)) full = StoredPortList(st->ColumnText(4));
       book.Add(keys, full ? &*full : nullptr, static_cast<uint32_t>(st->ColumnInt(0)));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "common/port_list.h"
@@ -48,7 +49,7 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
                                             const ProfileRules& rules) {
   std::vector<KnownHost> hosts;
   auto st = db.Prepare(
-      "SELECT ip, estimated_ports, deviated, open_ports, entry_key, banner_key, port_key, "
+      "SELECT ip, estimated_ports, deviated, open_ports, devices, banner_key, "
       "full_open_ports IS NOT NULL, silent_streak, first_round, last_round, full_round "
       "FROM fleet_hosts WHERE ip BETWEEN ? AND ? ORDER BY ip");
   if (!st.ok()) return Error{st.error()};
@@ -63,8 +64,9 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
       h.ip = static_cast<Ipv4>(st->ColumnInt(0));
       h.estimated_ports = StoredPortList(st->ColumnText(1));
       h.deviated = st->ColumnInt(2) != 0;
-      h.open_ports = StoredPortList(st->ColumnText(3));
-      const ProfileKeys keys{st->ColumnText(4), st->ColumnText(5), st->ColumnText(6)};
+      const std::string open_text = st->ColumnText(3);
+      h.open_ports = StoredPortList(open_text);
+      const ProfileKeys keys = ProfileKeysOf(st->ColumnText(4), open_text, st->ColumnText(5));
       ProfileBook::Choice choice = learned.book.Choose(keys, rules);
       if (choice.key) {
         h.has_profile = true;
@@ -72,11 +74,11 @@ Result<std::vector<KnownHost>> KnownHostsIn(Store& db, const RangeSet& scope,
         if (auto it = learned.ids.find(*choice.key); it != learned.ids.end())
           h.profile = it->second;
       }
-      h.fully_observed = st->ColumnInt(7) != 0;
-      h.silent_streak = static_cast<uint32_t>(st->ColumnInt(8));
-      h.first_round = st->ColumnInt(9);
-      h.last_round = st->ColumnInt(10);
-      h.full_round = st->ColumnInt(11);
+      h.fully_observed = st->ColumnInt(6) != 0;
+      h.silent_streak = static_cast<uint32_t>(st->ColumnInt(7));
+      h.first_round = st->ColumnInt(8);
+      h.last_round = st->ColumnInt(9);
+      h.full_round = st->ColumnInt(10);
       hosts.push_back(std::move(h));
     }
   }
@@ -221,14 +223,32 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
     rp->Bind(9, static_cast<int64_t>(plan.responsive_equivalent));
     if (Status s = rp->Run(); !s.ok()) return Error{s.error()};
 
-    auto mark =
-        db.Prepare("UPDATE fleet_hosts SET planned_round = ?, scanned_ports = ? WHERE ip = ?");
+    // What the plan gave each known host (liveness addresses that are no known host
+    // have no row: the liveness ranges below record them).
+    auto mark = db.Prepare(
+        "INSERT INTO fleet_host_plans(ip, planned_round, scanned_ports) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(ip) DO UPDATE SET planned_round = ?2, scanned_ports = ?3");
     if (!mark.ok()) return Error{mark.error()};
+    auto known = [&hosts](Ipv4 ip) {
+      return std::binary_search(hosts->begin(), hosts->end(), ip,
+                                [](const auto& a, const auto& b) {
+                                  using A = std::decay_t<decltype(a)>;
+                                  if constexpr (std::is_same_v<A, KnownHost>) {
+                                    return a.ip < b;
+                                  } else {
+                                    return a < b.ip;
+                                  }
+                                });
+    };
     for (size_t i = 0; i < plan.profiles.size(); ++i) {
-      const std::string ports = FormatPortList(plan.profiles[i]);
+      const bool liveness_set =
+          std::find(plan.liveness_port_sets.begin(), plan.liveness_port_sets.end(),
+                    plan.profiles[i]) != plan.liveness_port_sets.end();
+      const std::string ports = i == 0 ? "*" : FormatPortList(plan.profiles[i]);
       for (Ipv4 ip : plan.hosts_by_profile[i]) {
+        if (liveness_set && !known(ip)) continue;
         mark->Reset();
-        mark->Bind(1, round_id).Bind(2, ports).Bind(3, int64_t{ip});
+        mark->Bind(1, int64_t{ip}).Bind(2, round_id).Bind(3, ports);
         if (Status s = mark->Run(); !s.ok()) return Error{s.error()};
       }
     }

@@ -51,7 +51,7 @@ while read -r ip kind port; do
   IFS=. read -r a b c d <<<"$ip"
   num=$(( (a << 24) | (b << 16) | (c << 8) | d ))
   IFS='|' read -r planned scanned obs <<<"$(sqlite3 "$db" \
-    "SELECT planned_round, scanned_ports, obs_round FROM fleet_hosts WHERE ip = $num")"
+    "SELECT COALESCE(p.planned_round, 0), COALESCE(p.scanned_ports, ''), h.obs_round FROM fleet_hosts h LEFT JOIN fleet_host_plans p ON p.ip = h.ip WHERE h.ip = $num")"
   round1=$(sqlite3 "$db" "SELECT group_concat(port) FROM fleet_results WHERE ip = $num AND round_id = 1 AND state = 0")
   round2=$(sqlite3 "$db" "SELECT group_concat(port) FROM fleet_results WHERE ip = $num AND round_id = 2 AND state = 0")
   echo "changed $ip ($kind $port): round 3 plan: $scanned; estimated from round $obs"
@@ -65,7 +65,7 @@ while read -r ip kind port; do
   if [[ ( $kind == port-closed && ",$round1," == *",$port,"* ) ||
         ( $kind == port-opened && ",$round2," == *",$port,"* ) ]]; then
     n_visible=$((n_visible + 1))
-    [[ $planned -eq 3 && $scanned == "$standard" ]] && n_back=$((n_back + 1))
+    [[ $planned -eq 3 && ( $scanned == "*" || $scanned == "$standard" ) ]] && n_back=$((n_back + 1))
   fi
 done < <(jq -r '.changed[] | "\(.ip) \(.kind) \(.port)"' "$out/changes.json")
 echo "changed hosts: $n_changed; visible to round 2: $n_visible; back to the standard set: $n_back; estimated again from round 3: $n_reestimated"

@@ -79,8 +79,8 @@ ports = [80, 554]
   }
   void Planned(Ipv4 ip, int64_t round, const std::string& ports) {
     auto st = store_->store().Prepare(
-        "UPDATE fleet_hosts SET planned_round = ?, scanned_ports = ? WHERE ip = ?");
-    st->Bind(1, round).Bind(2, ports).Bind(3, int64_t{ip});
+        "INSERT OR REPLACE INTO fleet_host_plans(ip, planned_round, scanned_ports) VALUES(?,?,?)");
+    st->Bind(1, int64_t{ip}).Bind(2, round).Bind(3, ports);
     ASSERT_TRUE(st->Run().ok());
   }
   int64_t Estimates(Ipv4 ip) {
@@ -172,10 +172,10 @@ TEST_F(HostUpdateTest, RecordsProfileKeysFullObservationsAndDeviations) {
   const std::string key5 = Column(kBase + 5, "banner_key");
   EXPECT_EQ(key5.rfind("banner:", 0), 0u);
   EXPECT_EQ(Column(kBase + 6, "banner_key"), key5);
-  EXPECT_EQ(Column(kBase + 5, "port_key"), "ports:80");
-  EXPECT_EQ(Column(kBase + 5, "entry_key"), "");
   EXPECT_EQ(Column(kBase + 7, "banner_key"), "");
-  EXPECT_EQ(Column(kBase + 7, "port_key"), "ports:554");
+  EXPECT_EQ(Column(kBase + 7, "open_ports"), "554");
+  EXPECT_EQ(Column(kBase + 6, "obs_scanned_ports"), "*") << "found by the sweep";
+  EXPECT_EQ(Column(kBase + 7, "obs_scanned_ports"), "554") << "found by a liveness probe";
   // Found by the sweep (standard set): full; found by a liveness probe: not.
   EXPECT_EQ(Column(kBase + 6, "COALESCE(full_open_ports, 'null')"), FormatPortList({80, 8080}));
   EXPECT_EQ(Column(kBase + 7, "COALESCE(full_open_ports, 'null')"), "null");

@@ -28,9 +28,11 @@ class ProfileStoreTest : public ::testing::Test {
   void Exec(const std::string& sql) { ASSERT_TRUE(store_->store().Exec(sql).ok()) << sql; }
   void Host(Ipv4 ip, const std::string& banner_key, const std::string& port_key,
             const char* full, int streak = 0) {
-    Exec("INSERT INTO fleet_hosts(ip, first_round, last_round, banner_key, port_key, "
+    // The open-port key is the host's open ports.
+    const std::string open = port_key.substr(std::string("ports:").size());
+    Exec("INSERT INTO fleet_hosts(ip, first_round, last_round, banner_key, open_ports, "
          "full_open_ports, silent_streak, dirty) VALUES(" +
-         std::to_string(ip) + ", 1, 1, '" + banner_key + "', '" + port_key + "', " +
+         std::to_string(ip) + ", 1, 1, '" + banner_key + "', '" + open + "', " +
          (full ? "'" + std::string(full) + "'" : "NULL") + ", " + std::to_string(streak) + ", 0)");
   }
 
@@ -41,11 +43,13 @@ class ProfileStoreTest : public ::testing::Test {
 
 TEST_F(ProfileStoreTest, StepFourMigratesAStoreOfVersionThreeAndKeepsItsHosts) {
   Exec("INSERT INTO fleet_hosts(ip, first_round, last_round, open_ports) VALUES(7, 1, 2, '80')");
-  // Make it a version-3 store: what step 4 added is gone.
+  // Make it a version-3 store: what step 4 added is gone, what it moved is back.
   for (const char* sql :
-       {"DROP TABLE fleet_profiles", "DROP TABLE fleet_liveness",
-        "ALTER TABLE fleet_hosts DROP COLUMN entry_key", "ALTER TABLE fleet_hosts DROP COLUMN banner_key",
-        "ALTER TABLE fleet_hosts DROP COLUMN port_key", "ALTER TABLE fleet_hosts DROP COLUMN full_open_ports",
+       {"DROP TABLE fleet_profiles", "DROP TABLE fleet_liveness", "DROP TABLE fleet_host_plans",
+        "ALTER TABLE fleet_hosts ADD COLUMN planned_round INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE fleet_hosts ADD COLUMN scanned_ports TEXT NOT NULL DEFAULT ''",
+        "UPDATE fleet_hosts SET planned_round = 2, scanned_ports = '80,554' WHERE ip = 7",
+        "ALTER TABLE fleet_hosts DROP COLUMN banner_key", "ALTER TABLE fleet_hosts DROP COLUMN full_open_ports",
         "ALTER TABLE fleet_hosts DROP COLUMN full_round", "ALTER TABLE fleet_hosts DROP COLUMN silent_streak",
         "ALTER TABLE fleet_hosts DROP COLUMN obs_scanned_ports",
         "ALTER TABLE fleet_hosts DROP COLUMN prev_scanned_ports",
@@ -56,7 +60,9 @@ TEST_F(ProfileStoreTest, StepFourMigratesAStoreOfVersionThreeAndKeepsItsHosts) {
   auto st = store_->store().Prepare(
       "SELECT open_ports, banner_key, full_open_ports IS NULL, silent_streak, "
       "(SELECT version FROM schema_versions WHERE module = 'fleet'), "
-      "(SELECT COUNT(*) FROM fleet_profiles) FROM fleet_hosts WHERE ip = 7");
+      "(SELECT COUNT(*) FROM fleet_profiles), "
+      "(SELECT planned_round || '|' || scanned_ports FROM fleet_host_plans WHERE ip = 7) "
+      "FROM fleet_hosts WHERE ip = 7");
   ASSERT_TRUE(st.ok()) << st.error();
   ASSERT_TRUE(*st->Step());
   EXPECT_EQ(st->ColumnText(0), "80");
@@ -65,6 +71,7 @@ TEST_F(ProfileStoreTest, StepFourMigratesAStoreOfVersionThreeAndKeepsItsHosts) {
   EXPECT_EQ(st->ColumnInt(3), 0);
   EXPECT_EQ(st->ColumnInt(4), 4);
   EXPECT_EQ(st->ColumnInt(5), 0);
+  EXPECT_EQ(st->ColumnText(6), "2|80,554") << "the host's plan moved to fleet_host_plans";
 }
 
 TEST_F(ProfileStoreTest, LearningRebuildsProfilesFromHostsWithStableIds) {

@@ -128,6 +128,11 @@ int main(int argc, char** argv) {
         !s.ok())
       Die(s.error());
   }
+  // The targets: every probe's region, so the next round's plans cover all hosts.
+  if (Status s = (*store)->AddTargets(RangeSet({{base, static_cast<Ipv4>(
+                                                           base + o.probes * per_probe - 1)}}));
+      !s.ok())
+    Die(s.error());
   const int64_t round = (*store)->CreateRound(3600).value();
   (void)(*store)->store().Exec(
       fmt::format("UPDATE fleet_rounds SET state='running' WHERE id={}", round));
@@ -285,8 +290,18 @@ int main(int argc, char** argv) {
       "estimation after it stopped %.2f s; total %.2f s\n",
       service_cpu_s, 1e6 * service_cpu_s / static_cast<double>(std::max<int64_t>(results, 1)),
       est_cpu_s, service_cpu_s + est_cpu_s);
-  std::printf("  profile learning: %.2f s (%llu profiles); planning the next round: %.2f s\n",
-              learn_s, static_cast<unsigned long long>(*learned), plan_s);
+  uint64_t listed = 0, plan_bytes = 0;
+  for (const fleet::StoredPlan& p : *plans)
+    for (const wire::Bytes& c : p.chunks) plan_bytes += c.size();
+  {
+    auto st = (*store)->store().Prepare(
+        fmt::format("SELECT COUNT(*) FROM fleet_host_plans WHERE planned_round = {}", next));
+    if (st.ok() && *st->Step()) listed = static_cast<uint64_t>(st->ColumnInt(0));
+  }
+  std::printf("  profile learning: %.2f s (%llu profiles); planning the next round: %.2f s "
+              "(%llu known hosts listed, %zu plans, %.1f MB signed)\n",
+              learn_s, static_cast<unsigned long long>(*learned), plan_s,
+              static_cast<unsigned long long>(listed), plans->size(), plan_bytes / 1e6);
   std::printf("  ingest + estimation: %.2f s; with profile learning and planning: %.2f s "
               "(goal <= 60 s)\n",
               ingest_s + est_s, ingest_s + est_s + learn_s + plan_s);
