@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/atomic_file.h"
 #include "common/wire/ack_codec.h"
 #include "common/wire/exclusions_codec.h"
 #include "common/wire/plan_codec.h"
@@ -43,17 +44,7 @@ std::span<const uint8_t> AsBytes(const std::string& s) {
 std::string AsString(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
 Status WriteFileAtomic(const std::string& path, const std::string& data) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.flush();
-    if (!out) return Error{fmt::format("cannot write '{}'", tmp)};
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{fmt::format("cannot rename '{}': {}", tmp, ec.message())};
-  return Status::Ok();
+  return WriteFileAtomically(path, data);
 }
 
 Result<std::string> ReadFile(const std::string& path) {

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/atomic_file.h"
+
 namespace narrowscan {
 namespace {
 
@@ -59,16 +61,8 @@ Status SaveCheckpoint(const std::string& path, const Checkpoint& c) {
       {"scan_hash", c.scan_hash},
       {"exclusions_hash", c.exclusions_hash},
       {"complete", c.complete}};
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) return Error{tmp + ": cannot write: " + std::strerror(errno)};
-  const std::string text = j.dump() + "\n";
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
-                  std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
-  std::fclose(f);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Error{path + ": cannot write the checkpoint: " + std::strerror(errno)};
-  }
+  Status written = WriteFileAtomically(path, j.dump() + "\n");
+  if (!written.ok()) return Error{path + ": cannot write the checkpoint: " + written.error()};
   return Status::Ok();
 }
 

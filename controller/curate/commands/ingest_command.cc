@@ -132,7 +132,7 @@ void RegisterIngestCommand(CLI::App* app) {
   cmd->add_flag("--replace", o->replace, "Empty the dataset first (its review decisions are kept)");
   cmd->add_option("--max-reported", o->max_reported, "Malformed records printed at most")
       ->capture_default_str();
-  AddStoreOption(cmd, &o->store);
+  AddStoreOption(cmd, &o->store, StoreUse::kSetUp);
   AddJsonOption(cmd, &o->json);
   cmd->callback([o] {
     if (o->round < 0 && o->format.empty() && !o->files.empty())
