@@ -28,6 +28,7 @@
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/profile_store.h"
 #include "controller/fleet/round_planning.h"
+#include "controller/store/store_lock.h"
 
 namespace narrowscan {
 namespace {
@@ -566,6 +567,7 @@ void RegisterServe(CLI::App* app) {
         Estimator::Create(std::move(db), {.alpha = config.alpha, .threshold = config.threshold}),
         kExitBadInput);
     auto store = OpenStore(config.store);
+    StoreLock lock = Take(StoreLock::Acquire(config.store));  // one controller per store
     auto link = Take(MqttLink::Create(config.mqtt), kExitBadInput);
     link->Subscribe({config.mqtt.prefix + "probe/+/report", config.mqtt.prefix + "probe/+/status"});
     Check(link->Start(std::chrono::seconds(5)));

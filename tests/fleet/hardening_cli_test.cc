@@ -1,6 +1,6 @@
 // Issue 14 through the real `narrowscan` binary: read-only commands refuse a store that
 // does not exist, set-up commands create a private one, a config error names file, line
-// and key (exit 2).
+// and key (exit 2), and a second `serve` on a store in use exits 1.
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -41,6 +41,19 @@ mode_t ModeOf(const fs::path& p) {
   struct stat st {};
   if (::stat(p.c_str(), &st) != 0) return 07777;
   return st.st_mode & 07777;
+}
+
+// A loopback port nobody listens on (bound, then released).
+int UnusedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
 }
 
 class HardeningCli : public ::testing::Test {
@@ -96,6 +109,48 @@ TEST_F(HardeningCli, ServeRefusesAConfigItDoesNotUnderstand) {
   EXPECT_NE(o.err.find("controller.toml:3: unknown key 'plan.rat' (did you mean 'plan.rate'?)"),
             std::string::npos)
       << o.err;
+}
+
+TEST_F(HardeningCli, ASecondServeOnTheSameStoreExits1) {
+  ASSERT_EQ(Run("keys init --key controller.key --pub controller.pub").code, 0);
+  ASSERT_EQ(Run("targets add 127.0.0.0/24 --store ns.db").code, 0);
+  std::ofstream(dir_ / "controller.toml")
+      << "store = \"ns.db\"\nsigning_key = \"controller.key\"\n[mqtt]\nuri = \"tcp://127.0.0.1:"
+      << UnusedPort() << "\"\n";
+  const std::string config = (dir_ / "controller.toml").string();
+  const std::string log = (dir_ / "first.log").string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const char* argv[] = {NARROWSCAN_CLI, "serve", "--config", config.c_str(), nullptr};
+  pid_t first = 0;
+  ASSERT_EQ(posix_spawn(&first, NARROWSCAN_CLI, &actions, nullptr, const_cast<char**>(argv),
+                        environ),
+            0);
+  posix_spawn_file_actions_destroy(&actions);
+  // The first controller holds the lock once its pid is in the lock file.
+  const std::string pid = std::to_string(first) + "\n";
+  for (int i = 0; i < 200 && Read(dir_ / "ns.db.lock") != pid; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(Read(dir_ / "ns.db.lock"), pid) << Read(log);
+
+  const Outcome second = Run("serve --config controller.toml");
+  EXPECT_EQ(second.code, 1) << second.err;
+  EXPECT_NE(second.err.find("is in use by another controller (pid " + std::to_string(first) + ")"),
+            std::string::npos)
+      << second.err;
+  EXPECT_EQ(ModeOf(dir_ / "ns.db.lock"), 0600u);
+
+  ::kill(first, SIGTERM);
+  int status = 0;
+  ::waitpid(first, &status, 0);
+  // The lock goes with its holder: the next controller starts (and is stopped at once).
+  std::ofstream(dir_ / "again.sh") << NARROWSCAN_CLI << " serve --config " << config
+                                   << " >/dev/null 2>" << (dir_ / "again.log").string() << " & pid=$!; "
+                                   << "sleep 1; kill -0 $pid && kill $pid; wait $pid\n";
+  const int again = std::system(("sh " + (dir_ / "again.sh").string()).c_str());
+  EXPECT_EQ(Read(dir_ / "again.log").find("in use"), std::string::npos) << Read(dir_ / "again.log");
+  (void)again;
 }
 
 }  // namespace
