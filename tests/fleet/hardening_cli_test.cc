@@ -102,6 +102,22 @@ TEST_F(HardeningCli, SetUpCommandsCreateAPrivateStore) {
   EXPECT_FALSE(fs::exists(dir_ / "c.key.tmp"));
 }
 
+// `ingest` as `estimate`: malformed records are reported with FILE:LINE (control
+// characters escaped) and make the exit code 2 unless --skip-invalid.
+TEST_F(HardeningCli, IngestWithMalformedRecordsExitsTwoUnlessSkipInvalid) {
+  std::ofstream(dir_ / "scan.jsonl") << R"({"ip":"127.0.0.1","open_ports":[80]})" << "\n"
+                                     << R"({"ip":"127.0.0.999","open_ports":[80]})" << "\n"
+                                     << "\x1b[2J not json\n";
+  Outcome o = Run("ingest scan.jsonl --format hosts-jsonl --store ns.db");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("scan.jsonl:2: \"ip\": bad IPv4 address"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("scan.jsonl:3: not valid JSON"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("2 malformed records"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find('\x1b'), std::string::npos);
+  o = Run("ingest scan.jsonl --format hosts-jsonl --store ns.db --skip-invalid");
+  EXPECT_EQ(o.code, 0) << o.err;
+}
+
 TEST_F(HardeningCli, ServeRefusesAConfigItDoesNotUnderstand) {
   std::ofstream(dir_ / "controller.toml") << "store = \"ns.db\"\n[plan]\nrat = 5\n";
   const Outcome o = Run("serve --config controller.toml");
