@@ -22,7 +22,8 @@ std::string MaskMqttUri(std::string_view uri) {
   const size_t sep = uri.find("://");
   const size_t start = sep == std::string_view::npos ? 0 : sep + 3;
   const size_t end = uri.find_first_of("/?#", start);
-  const std::string_view authority = uri.substr(start, end == std::string_view::npos ? end : end - start);
+  const std::string_view authority =
+      uri.substr(start, end == std::string_view::npos ? end : end - start);
   const size_t at = authority.rfind('@');
   if (at == std::string_view::npos) return std::string(uri);
   return fmt::format("{}***{}", uri.substr(0, start), uri.substr(start + at));
@@ -33,7 +34,8 @@ Status CheckMqttUri(std::string_view uri) {
     return Error{fmt::format("mqtt.uri '{}': {}", Printable(MaskMqttUri(uri)), why)};
   };
   const size_t sep = uri.find("://");
-  if (sep == std::string_view::npos) return fail("not SCHEME://HOST[:PORT] (e.g. tcp://127.0.0.1:1883)");
+  if (sep == std::string_view::npos)
+    return fail("not SCHEME://HOST[:PORT] (e.g. tcp://127.0.0.1:1883)");
   const std::string_view scheme = uri.substr(0, sep);
   bool known = false;
   for (std::string_view s : kSchemes) known = known || s == scheme;
@@ -65,7 +67,8 @@ Status CheckMqttUri(std::string_view uri) {
       if (port.empty()) return fail("empty port");
     }
     for (char c : host)
-      if (!HostChar(c)) return fail(fmt::format("bad character in host (0x{:02x})", static_cast<unsigned char>(c)));
+      if (!HostChar(c))
+        return fail(fmt::format("bad character in host (0x{:02x})", static_cast<unsigned char>(c)));
   }
   if (host.empty()) return fail("no host");
   if (!port.empty()) {

@@ -37,9 +37,9 @@ bool Contains(const std::vector<std::string_view>& known, std::string_view key) 
 
 const std::vector<std::string_view>& MqttTableKeys() {
   static const std::vector<std::string_view> keys = {
-      "mqtt.uri",     "mqtt.client_id", "mqtt.username", "mqtt.password",
-      "mqtt.password_file", "mqtt.version", "mqtt.prefix", "mqtt.ca_file",
-      "mqtt.cert_file", "mqtt.key_file", "mqtt.tls_verify"};
+      "mqtt.uri",           "mqtt.client_id", "mqtt.username",  "mqtt.password",
+      "mqtt.password_file", "mqtt.version",   "mqtt.prefix",    "mqtt.ca_file",
+      "mqtt.cert_file",     "mqtt.key_file",  "mqtt.tls_verify"};
   return keys;
 }
 
@@ -47,8 +47,8 @@ Result<TomlConfigFile> TomlConfigFile::Parse(std::string_view text, const std::s
   try {
     return TomlConfigFile(source, toml::parse(text, source));
   } catch (const toml::parse_error& e) {
-    return Error{fmt::format("{}:{}: {}", source, e.source().begin.line,
-                             Printable(e.description()))};
+    return Error{
+        fmt::format("{}:{}: {}", source, e.source().begin.line, Printable(e.description()))};
   }
 }
 
@@ -56,8 +56,7 @@ Result<TomlConfigFile> TomlConfigFile::Open(const std::string& path) {
   try {
     return TomlConfigFile(path, toml::parse_file(path));
   } catch (const toml::parse_error& e) {
-    return Error{fmt::format("{}:{}: {}", path, e.source().begin.line,
-                             Printable(e.description()))};
+    return Error{fmt::format("{}:{}: {}", path, e.source().begin.line, Printable(e.description()))};
   }
 }
 

@@ -99,9 +99,9 @@ Status ReadMqttTable(const TomlConfigFile& file, const std::string& default_clie
   out.version = static_cast<int>(*version);
   if (Status s = text("mqtt.prefix", "narrowscan/", &out.prefix); !s.ok()) return s;
   std::string path;
-  for (auto [key, to] : {std::pair{"mqtt.ca_file", &out.ca_file},
-                         std::pair{"mqtt.cert_file", &out.cert_file},
-                         std::pair{"mqtt.key_file", &out.key_file}}) {
+  for (auto [key, to] :
+       {std::pair{"mqtt.ca_file", &out.ca_file}, std::pair{"mqtt.cert_file", &out.cert_file},
+        std::pair{"mqtt.key_file", &out.key_file}}) {
     if (Status s = text(key, "", &path); !s.ok()) return s;
     *to = file.Path(path);
   }

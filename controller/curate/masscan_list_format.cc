@@ -51,7 +51,8 @@ Result<ScanRecords> ParseMasscanListLine(std::string_view line) {
   auto ip = ParseIpv4(ip_text);
   if (!ip.ok()) return Error{ip.error()};
   r.ip = *ip;
-  if (!ParseNumber(time_text, &r.seen)) return Error{fmt::format("bad timestamp '{}'", Printable(time_text, 40))};
+  if (!ParseNumber(time_text, &r.seen))
+    return Error{fmt::format("bad timestamp '{}'", Printable(time_text, 40))};
   // narrowscan scans TCP only; masscan's UDP/SCTP results have no place in a port plan.
   if (kind == "closed" || proto != "tcp") return ScanRecords{};
   if (kind == "banner") {

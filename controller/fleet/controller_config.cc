@@ -23,28 +23,27 @@ const std::vector<uint16_t>& DefaultStandardPorts() {
 namespace {
 
 std::vector<std::string_view> KnownKeys() {
-  std::vector<std::string_view> keys = {
-      "store",
-      "signing_key",
-      "device_db",
-      "plan.standard_ports",
-      "plan.discovery_slices",
-      "plan.max_deviation",
-      "plan.refresh_slices",
-      "plan.profile_min_support",
-      "plan.profile_min_share",
-      "plan.liveness_ports",
-      "plan.bootstrap_liveness_ports",
-      "plan.silent_rechecks",
-      "plan.watch_rounds",
-      "plan.max_liveness_addresses",
-      "plan.rate",
-      "plan.per24_rate",
-      "plan.max_chunk_bytes",
-      "estimation.threshold",
-      "estimation.alpha",
-      "rounds.deadline_seconds",
-      "rounds.interval_seconds"};
+  std::vector<std::string_view> keys = {"store",
+                                        "signing_key",
+                                        "device_db",
+                                        "plan.standard_ports",
+                                        "plan.discovery_slices",
+                                        "plan.max_deviation",
+                                        "plan.refresh_slices",
+                                        "plan.profile_min_support",
+                                        "plan.profile_min_share",
+                                        "plan.liveness_ports",
+                                        "plan.bootstrap_liveness_ports",
+                                        "plan.silent_rechecks",
+                                        "plan.watch_rounds",
+                                        "plan.max_liveness_addresses",
+                                        "plan.rate",
+                                        "plan.per24_rate",
+                                        "plan.max_chunk_bytes",
+                                        "estimation.threshold",
+                                        "estimation.alpha",
+                                        "rounds.deadline_seconds",
+                                        "rounds.interval_seconds"};
   keys.insert(keys.end(), MqttTableKeys().begin(), MqttTableKeys().end());
   return keys;
 }

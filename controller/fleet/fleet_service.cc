@@ -42,7 +42,8 @@ FleetService::FleetService(const ControllerConfig& config, FleetStore& store, Mq
       key_(std::move(key)),
       estimator_(estimator),
       ingest_(store),
-      refusals_([](const std::string& line) { spdlog::warn("refused report: {}", Printable(line)); }) {}
+      refusals_(
+          [](const std::string& line) { spdlog::warn("refused report: {}", Printable(line)); }) {}
 
 std::string FleetService::Topic(const std::string& probe_id, const std::string& leaf) const {
   return fmt::format("{}probe/{}/{}", config_.mqtt.prefix, probe_id, leaf);

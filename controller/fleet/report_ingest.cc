@@ -16,7 +16,7 @@ struct ReportIngest::Statements {
   Statement round_probe;  // the probe's row of the round: watermark, counters, done
   Statement batch_seen;   // (probe, round, seq) committed before?
   Statement insert_result, touch_host, insert_batch, update_round_probe;
-  Statement round_state;  // has the round ended?
+  Statement round_state;     // has the round ended?
   Statement plan_summaries;  // the probe's plans for the round
 };
 
@@ -60,7 +60,8 @@ IngestOutcome ReportIngest::Ingest(const std::string& topic_probe_id,
 
   auto committed = Commit(topic_probe_id, *batch);
   if (!committed.ok()) return Refuse(topic_probe_id, committed.error());
-  if (committed->kind == IngestOutcome::kRefused) (void)store_.Refusal(topic_probe_id, committed->reason);
+  if (committed->kind == IngestOutcome::kRefused)
+    (void)store_.Refusal(topic_probe_id, committed->reason);
   return *committed;
 }
 

@@ -45,9 +45,9 @@ Status ReportScope::Check(const wire::ReportBatch& batch, bool round_ended,
       return Error{fmt::format("result for {}:{} on a port its plan for round {} does not have",
                                FormatIpv4(r.ip), r.port, batch.round_id)};
   if (results_so_far + batch.results.size() > MaxResults())
-    return Error{fmt::format(
-        "{} results in round {} (seq {}) where its plan has {} pairs", results_so_far +
-        batch.results.size(), batch.round_id, batch.seq, planned_pairs_)};
+    return Error{fmt::format("{} results in round {} (seq {}) where its plan has {} pairs",
+                             results_so_far + batch.results.size(), batch.round_id, batch.seq,
+                             planned_pairs_)};
   return Status::Ok();
 }
 

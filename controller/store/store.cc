@@ -39,7 +39,8 @@ Status CreatePrivate(const std::string& path) {
   }
   const bool ok = ::fchmod(fd, 0600) == 0;
   ::close(fd);
-  if (!ok) return Error{fmt::format("cannot make store '{}' private: {}", path, std::strerror(errno))};
+  if (!ok)
+    return Error{fmt::format("cannot make store '{}' private: {}", path, std::strerror(errno))};
   return Status::Ok();
 }
 

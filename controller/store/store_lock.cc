@@ -15,7 +15,8 @@ namespace narrowscan {
 Result<StoreLock> StoreLock::Acquire(const std::string& store_path) {
   const std::string path = store_path + ".lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{fmt::format("cannot open lock file '{}': {}", path, std::strerror(errno))};
+  if (fd < 0)
+    return Error{fmt::format("cannot open lock file '{}': {}", path, std::strerror(errno))};
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int why = errno;
     char pid[32] = {};

@@ -10,13 +10,24 @@ namespace narrowscan {
 namespace {
 
 std::vector<std::string_view> KnownKeys() {
-  std::vector<std::string_view> keys = {
-      "id",                  "key",                     "controller_pubkey",
-      "state_dir",           "scope",                   "exclude_file",
-      "default_excludes",    "status_interval_ms",      "scan.rate_cap",
-      "scan.max_concurrency", "scan.connect_timeout_ms", "scan.server_first_wait_ms",
-      "scan.grab_timeout_ms", "scan.max_banner_bytes",  "spool.max_bytes",
-      "spool.batch_results", "spool.batch_interval_ms", "spool.resend_after_ms"};
+  std::vector<std::string_view> keys = {"id",
+                                        "key",
+                                        "controller_pubkey",
+                                        "state_dir",
+                                        "scope",
+                                        "exclude_file",
+                                        "default_excludes",
+                                        "status_interval_ms",
+                                        "scan.rate_cap",
+                                        "scan.max_concurrency",
+                                        "scan.connect_timeout_ms",
+                                        "scan.server_first_wait_ms",
+                                        "scan.grab_timeout_ms",
+                                        "scan.max_banner_bytes",
+                                        "spool.max_bytes",
+                                        "spool.batch_results",
+                                        "spool.batch_interval_ms",
+                                        "spool.resend_after_ms"};
   keys.insert(keys.end(), MqttTableKeys().begin(), MqttTableKeys().end());
   return keys;
 }
@@ -25,8 +36,8 @@ Result<ProbeConfig> Load(const TomlConfigFile& t) {
   if (Status s = t.CheckKnownKeys(KnownKeys()); !s.ok()) return Error{s.error()};
   ProbeConfig c;
   // Every read below either yields a checked value or returns the error naming the key.
-#define NS_TAKE(var, expr)                   \
-  auto var##_r = (expr);                     \
+#define NS_TAKE(var, expr)                          \
+  auto var##_r = (expr);                            \
   if (!var##_r.ok()) return Error{var##_r.error()}; \
   const auto var = *var##_r
   NS_TAKE(id, t.String("id", ""));

@@ -115,8 +115,7 @@ int RunScan(const ScanOptions& options) {
                                 std::to_string(old.seed) + ", not " +
                                 std::to_string(*options.seed));
       }
-      if (Status p = CheckCheckpointPositions(options.resume_file, old, scan.space.Size());
-          !p.ok())
+      if (Status p = CheckCheckpointPositions(options.resume_file, old, scan.space.Size()); !p.ok())
         Fail(kExitBadInput, p.error());
       if (old.complete) {
         std::fprintf(stderr, "narrowscan-probe: %s: scan already complete\n",

@@ -19,9 +19,9 @@ TEST(NearestKey, TyposAndKeysInTheWrongTable) {
   EXPECT_EQ(EditDistance("", "abc"), 3u);
   EXPECT_EQ(NearestKey("exclude_flie", known), "exclude_file");
   EXPECT_EQ(NearestKey("exlude_file", known), "exclude_file");
-  EXPECT_EQ(NearestKey("rate_cap", known), "scan.rate_cap");       // top level, belongs in [scan]
+  EXPECT_EQ(NearestKey("rate_cap", known), "scan.rate_cap");  // top level, belongs in [scan]
   EXPECT_EQ(NearestKey("scan.max_bytes", known), "spool.max_bytes");  // wrong table
-  EXPECT_EQ(NearestKey("colour", known), "");                       // nothing close
+  EXPECT_EQ(NearestKey("colour", known), "");                         // nothing close
   EXPECT_EQ(DidYouMean("scoep", known), " (did you mean 'scope'?)");
   EXPECT_EQ(DidYouMean("zzzzzz", known), "");
 }
@@ -52,9 +52,11 @@ TEST(Printable, EscapesControlCharactersAndBadBytes) {
   EXPECT_EQ(Printable("a\x1b[2Jb\r\n"), "a\\x1b[2Jb\\x0d\\x0a");
   EXPECT_EQ(Printable(std::string("nul\0x", 5)), "nul\\x00x");
   EXPECT_EQ(Printable("back\\slash"), "back\\\\slash");
-  EXPECT_EQ(Printable("caf\xc3\xa9"), "caf\xc3\xa9");       // valid UTF-8 kept
-  EXPECT_EQ(Printable("caf\xe9"), "caf\\xe9");              // Latin-1 byte escaped
-  EXPECT_EQ(Printable("\xc2\x9b" "31m"), "\\xc2\\x9b31m");  // C1 CSI escaped
+  EXPECT_EQ(Printable("caf\xc3\xa9"), "caf\xc3\xa9");  // valid UTF-8 kept
+  EXPECT_EQ(Printable("caf\xe9"), "caf\\xe9");         // Latin-1 byte escaped
+  EXPECT_EQ(Printable("\xc2\x9b"
+                      "31m"),
+            "\\xc2\\x9b31m");  // C1 CSI escaped
   EXPECT_EQ(Printable(std::string(300, 'a'), 10), std::string(10, 'a') + "…");
 }
 
@@ -84,8 +86,8 @@ TEST(TomlConfigFile, UnknownKeysNameFileLineAndNearestKey) {
 }
 
 TEST(TomlConfigFile, TypedReadsRefuseWrongTypesAndRanges) {
-  auto f = TomlConfigFile::Parse(
-      "n = -3\nx = \"fast\"\nr = 0.0\nb = 1\nnan = nan\n[t]\nk = 7\n", "c.toml");
+  auto f = TomlConfigFile::Parse("n = -3\nx = \"fast\"\nr = 0.0\nb = 1\nnan = nan\n[t]\nk = 7\n",
+                                 "c.toml");
   ASSERT_TRUE(f.ok()) << f.error();
   auto n = f->Integer("n", 1, 1, 10);
   ASSERT_FALSE(n.ok());

@@ -43,7 +43,8 @@ TEST(HostsJsonl, RefusesBadLinesWithAReason) {
       {R"({"ip":"127.0.0.1","banners":[{"port":"80"}]})", "banners[0].port must be an integer"},
       {R"({"ip":"127.0.0.1","banners":[{"banner":"x","banner_b64":"eA=="}]})",
        "banners[0] has both \"banner\" and \"banner_b64\""},
-      {R"({"ip":"127.0.0.1","banners":[{"banner_b64":"***"}]})", "banners[0].banner_b64: base64: invalid"},
+      {R"({"ip":"127.0.0.1","banners":[{"banner_b64":"***"}]})",
+       "banners[0].banner_b64: base64: invalid"},
       {R"({"ip":"127.0.0.1","banners":[{"tls":"x"}]})", "banners[0].tls must be an object"},
       {R"({"ip":"127.0.0.1","banners":[1]})", "banners[0] is not an object"},
   };

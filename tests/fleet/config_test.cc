@@ -56,11 +56,11 @@ TEST(ProbeConfig, AMisspeltSafetyKeyIsAnErrorNotIgnored) {
 }
 
 TEST(ProbeConfig, NumbersAreRangeCheckedAndTyped) {
-  for (const char* bad : {"[scan]\nmax_concurrency = -1\n", "[scan]\nrate_cap = 0\n",
-                          "[scan]\nrate_cap = \"fast\"\n", "[spool]\nmax_bytes = 0\n",
-                          "[spool]\nbatch_results = 0\n", "[scan]\nconnect_timeout_ms = 0\n",
-                          "status_interval_ms = -5\n", "default_excludes = \"no\"\n",
-                          "[mqtt]\nversion = 3\n"}) {
+  for (const char* bad :
+       {"[scan]\nmax_concurrency = -1\n", "[scan]\nrate_cap = 0\n", "[scan]\nrate_cap = \"fast\"\n",
+        "[spool]\nmax_bytes = 0\n", "[spool]\nbatch_results = 0\n",
+        "[scan]\nconnect_timeout_ms = 0\n", "status_interval_ms = -5\n",
+        "default_excludes = \"no\"\n", "[mqtt]\nversion = 3\n"}) {
     const std::string e = ProbeError(bad);
     EXPECT_NE(e.find("/etc/ns/probe.toml:"), std::string::npos) << bad << " → " << e;
   }
@@ -107,8 +107,8 @@ TEST(ControllerConfig, UnknownKeysWrongTablesAndRanges) {
        {"[plan]\nrate = 0\n", "[plan]\ndiscovery_slices = 0\n", "[plan]\nprofile_min_share = 0\n",
         "[plan]\nliveness_ports = 65\n", "[plan]\nstandard_ports = [80, \"x\"]\n",
         "[plan]\nmax_chunk_bytes = 10\n", "[estimation]\nthreshold = 2\n",
-        "[rounds]\ndeadline_seconds = 0\n", "[rounds]\ninterval_seconds = -1\n",
-        "device_db = 5\n", "[mqtt]\nuri = \"tcp://u:p@127.0.0.1\"\n"}) {
+        "[rounds]\ndeadline_seconds = 0\n", "[rounds]\ninterval_seconds = -1\n", "device_db = 5\n",
+        "[mqtt]\nuri = \"tcp://u:p@127.0.0.1\"\n"}) {
     const std::string e = ControllerError(bad);
     EXPECT_NE(e.find("/etc/ns/controller.toml"), std::string::npos) << bad << " → " << e;
   }

@@ -1,8 +1,8 @@
 // Issue 14 through the real `narrowscan` binary: read-only commands refuse a store that
 // does not exist, set-up commands create a private one, a config error names file, line
 // and key (exit 2), and a second `serve` on a store in use exits 1.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -69,9 +69,8 @@ class HardeningCli : public ::testing::Test {
 
   // `narrowscan ARGS` under umask 022 (a common default that leaves files world-readable).
   Outcome Run(const std::string& args) {
-    const std::string cmd = "cd '" + dir_.string() + "' && umask 022 && " + NARROWSCAN_CLI +
-                            " " + args + " </dev/null >/dev/null 2>'" + (dir_ / "stderr").string() +
-                            "'";
+    const std::string cmd = "cd '" + dir_.string() + "' && umask 022 && " + NARROWSCAN_CLI + " " +
+                            args + " </dev/null >/dev/null 2>'" + (dir_ / "stderr").string() + "'";
     const int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Read(dir_ / "stderr")};
   }
@@ -105,8 +104,10 @@ TEST_F(HardeningCli, SetUpCommandsCreateAPrivateStore) {
 // `ingest` as `estimate`: malformed records are reported with FILE:LINE (control
 // characters escaped) and make the exit code 2 unless --skip-invalid.
 TEST_F(HardeningCli, IngestWithMalformedRecordsExitsTwoUnlessSkipInvalid) {
-  std::ofstream(dir_ / "scan.jsonl") << R"({"ip":"127.0.0.1","open_ports":[80]})" << "\n"
-                                     << R"({"ip":"127.0.0.999","open_ports":[80]})" << "\n"
+  std::ofstream(dir_ / "scan.jsonl") << R"({"ip":"127.0.0.1","open_ports":[80]})"
+                                     << "\n"
+                                     << R"({"ip":"127.0.0.999","open_ports":[80]})"
+                                     << "\n"
                                      << "\x1b[2J not json\n";
   Outcome o = Run("ingest scan.jsonl --format hosts-jsonl --store ns.db");
   EXPECT_EQ(o.code, 2) << o.err;
@@ -140,9 +141,8 @@ TEST_F(HardeningCli, ASecondServeOnTheSameStoreExits1) {
   posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const char* argv[] = {NARROWSCAN_CLI, "serve", "--config", config.c_str(), nullptr};
   pid_t first = 0;
-  ASSERT_EQ(posix_spawn(&first, NARROWSCAN_CLI, &actions, nullptr, const_cast<char**>(argv),
-                        environ),
-            0);
+  ASSERT_EQ(
+      posix_spawn(&first, NARROWSCAN_CLI, &actions, nullptr, const_cast<char**>(argv), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
   // The first controller holds the lock once its pid is in the lock file.
   const std::string pid = std::to_string(first) + "\n";
@@ -161,9 +161,10 @@ TEST_F(HardeningCli, ASecondServeOnTheSameStoreExits1) {
   int status = 0;
   ::waitpid(first, &status, 0);
   // The lock goes with its holder: the next controller starts (and is stopped at once).
-  std::ofstream(dir_ / "again.sh") << NARROWSCAN_CLI << " serve --config " << config
-                                   << " >/dev/null 2>" << (dir_ / "again.log").string() << " & pid=$!; "
-                                   << "sleep 1; kill -0 $pid && kill $pid; wait $pid\n";
+  std::ofstream(dir_ / "again.sh")
+      << NARROWSCAN_CLI << " serve --config " << config << " >/dev/null 2>"
+      << (dir_ / "again.log").string() << " & pid=$!; "
+      << "sleep 1; kill -0 $pid && kill $pid; wait $pid\n";
   const int again = std::system(("sh " + (dir_ / "again.sh").string()).c_str());
   EXPECT_EQ(Read(dir_ / "again.log").find("in use"), std::string::npos) << Read(dir_ / "again.log");
   (void)again;

@@ -55,7 +55,10 @@ TEST_F(PrivateFiles, NewStoreAndItsFoldersArePrivate) {
 
 TEST_F(PrivateFiles, AnExistingStoreKeepsItsModeAndFolder) {
   const fs::path path = dir_ / "ns.db";
-  { auto store = Store::Open(path.string()); ASSERT_TRUE(store.ok()); }
+  {
+    auto store = Store::Open(path.string());
+    ASSERT_TRUE(store.ok());
+  }
   ::chmod(path.c_str(), 0640);  // the operator's choice (a group of readers)
   auto again = Store::Open(path.string());
   ASSERT_TRUE(again.ok()) << again.error();

@@ -33,8 +33,7 @@ class ReportIngestTest : public ::testing::Test {
     ASSERT_TRUE(store_->store()
                     .Exec("INSERT INTO fleet_plans(probe_id, version, round_id, created_at, "
                           "summary_json, chunks) VALUES('p1', 1, " +
-                          std::to_string(round_) +
-                          R"(, 0, '{"standard_ports":"80,443"}', x''))")
+                          std::to_string(round_) + R"(, 0, '{"standard_ports":"80,443"}', x''))")
                     .ok());
   }
   void TearDown() override {

@@ -299,8 +299,7 @@ TEST_F(ProbeCli, ResumeRefusesAnUnwritablePathAndPositionsPastTheEnd) {
                  "--resume", Path("no/such/folder/resume"), "--output", Path("out")},
                 nullptr, &err),
             2);
-  EXPECT_NE(err.find("no/such/folder/resume: the resume file cannot be written"),
-            std::string::npos)
+  EXPECT_NE(err.find("no/such/folder/resume: the resume file cannot be written"), std::string::npos)
       << err;
   EXPECT_FALSE(fs::exists(Path("out"))) << "the scan did not start";
 

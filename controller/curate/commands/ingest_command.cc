@@ -120,10 +120,11 @@ void RunIngest(const IngestOptions& o) {
   // Like `estimate`: the good records are in, but a file with malformed records is not
   // a success unless the caller said it expects some.
   if (total.malformed > 0 && !o.skip_invalid)
-    throw CommandExit{kExitBadInput,
-                      fmt::format("{} malformed records (the first {} are above); give "
-                                  "--skip-invalid to accept a file with some",
-                                  total.malformed, std::min<uint64_t>(total.malformed, o.max_reported))};
+    throw CommandExit{
+        kExitBadInput,
+        fmt::format("{} malformed records (the first {} are above); give "
+                    "--skip-invalid to accept a file with some",
+                    total.malformed, std::min<uint64_t>(total.malformed, o.max_reported))};
 }
 
 }  // namespace
