@@ -31,7 +31,7 @@ std::string MaskMqttUri(std::string_view uri) {
 
 Status CheckMqttUri(std::string_view uri) {
   auto fail = [&](std::string_view why) {
-    return Error{fmt::format("mqtt.uri '{}': {}", Printable(MaskMqttUri(uri)), why)};
+    return Error{fmt::format("'{}': {}", Printable(MaskMqttUri(uri)), why)};
   };
   const size_t sep = uri.find("://");
   if (sep == std::string_view::npos)
