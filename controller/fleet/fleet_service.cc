@@ -43,7 +43,7 @@ FleetService::FleetService(const ControllerConfig& config, FleetStore& store, Mq
       estimator_(estimator),
       ingest_(store),
       refusals_(
-          [](const std::string& line) { spdlog::warn("refused report: {}", Printable(line)); }) {}
+          [](const std::string& line) { spdlog::warn("{}", Printable(line)); }) {}
 
 std::string FleetService::Topic(const std::string& probe_id, const std::string& leaf) const {
   return fmt::format("{}probe/{}/{}", config_.mqtt.prefix, probe_id, leaf);
@@ -82,7 +82,7 @@ void FleetService::Handle(const MqttMessage& m) {
     switch (out.kind) {
       case IngestOutcome::kRefused:
         ++counters_.batches_refused;
-        refusals_.Note(out.reason);
+        refusals_.Note("refused report: " + out.reason);
         if (!out.ack) return;
         break;
       case IngestOutcome::kDuplicate:
@@ -110,7 +110,8 @@ void FleetService::Handle(const MqttMessage& m) {
     }
     auto status = wire::DecodeStatus(AsBytes(m.payload));
     if (!status.ok() || status->probe_id != id) {
-      spdlog::warn("status from {}: {}", id, status.ok() ? "names another probe" : status.error());
+      refusals_.Note(fmt::format("refused status from {}: {}", id,
+                                 status.ok() ? "names another probe" : status.error()));
       return;
     }
     const std::string state(wire::ProbeStateName(status->state));

@@ -65,7 +65,7 @@ class FleetService {
   SigningKey key_;
   const Estimator& estimator_;
   ReportIngest ingest_;
-  RefusalLog refusals_;  // refused reports: logged per reason at most once a minute
+  RefusalLog refusals_;  // refused reports and statuses: per reason at most once a minute
   ServiceCounters counters_;
   uint64_t seen_connects_ = 0;
   int64_t published_exclusion_version_ = -1;
