@@ -18,6 +18,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "common/atomic_file.h"
+
 namespace narrowscan {
 namespace {
 
@@ -132,23 +134,8 @@ std::string SigningKey::PublicPem() const { return WritePem(&impl_->pk, false); 
 Status SigningKey::SaveFile(const std::string& path) const {
   const std::string pem = PrivatePem();
   if (pem.empty()) return Error{fmt::format("{}: cannot encode private key", path)};
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return Error{fmt::format("{}: cannot create key file: {}", path, std::strerror(errno))};
-  // An existing file keeps its old mode through O_CREAT; force 0600 before writing.
-  bool ok = ::fchmod(fd, 0600) == 0;
-  size_t written = 0;
-  while (ok && written < pem.size()) {
-    ssize_t n = ::write(fd, pem.data() + written, pem.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) written += static_cast<size_t>(n);
-  }
-  int saved_errno = errno;
-  if (::close(fd) != 0) ok = false;
-  if (!ok) {
-    return Error{fmt::format("{}: cannot write key file: {}", path, std::strerror(saved_errno))};
-  }
+  if (Status s = WriteFileAtomically(path, pem, 0600); !s.ok())
+    return Error{fmt::format("{}: cannot write key file: {}", path, s.error())};
   return Status::Ok();
 }
 

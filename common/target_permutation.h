@@ -30,6 +30,8 @@ class TargetPermutation {
   void Seek(uint64_t position);
 
   uint64_t size() const { return n_; }
+  // Cycle steps this shard takes in all: the end; a position past it is not one of its.
+  uint64_t steps() const { return steps_; }
   uint64_t prime() const { return p_; }
 
  private:

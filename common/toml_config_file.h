@@ -6,9 +6,16 @@
 // read "FILE: key: problem". Secret() takes a value either inline (`password = "…"`)
 // or as the first line of a file (`password_file = "…"`), the file winning.
 //
+// A loader first declares every key it knows (CheckKnownKeys): an unknown key, or a
+// known key in the wrong table, is "FILE:LINE: unknown key 'k' (did you mean 'x'?)" —
+// a misspelt safety setting (exclude_file) must never be silently ignored. It then
+// reads values with Integer/Number/Bool/String, which refuse a value of the wrong type
+// or outside its range as "FILE:LINE: key: problem" instead of falling back.
+//
 // ReadMqttTable() reads the [mqtt] table both services share into anything with
 // MqttConfig's fields (probe/agent/mqtt_link.h); it is a template because common/
-// sits below the MQTT link and must not depend on it.
+// sits below the MQTT link and must not depend on it. The URI is checked
+// (CheckMqttUri: parseable, no credentials in it).
 #ifndef NARROWSCAN_COMMON_TOML_CONFIG_FILE_H_
 #define NARROWSCAN_COMMON_TOML_CONFIG_FILE_H_
 
@@ -17,7 +24,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "common/mqtt_uri.h"
 #include "common/result.h"
 
 namespace narrowscan {
@@ -25,6 +34,8 @@ namespace narrowscan {
 class TomlConfigFile {
  public:
   static Result<TomlConfigFile> Open(const std::string& path);
+  // Parses `text` as the file `source` (tests, fuzzers).
+  static Result<TomlConfigFile> Parse(std::string_view text, const std::string& source);
 
   const toml::table& table() const { return table_; }
   toml::node_view<const toml::node> operator[](std::string_view key) const { return table_[key]; }
@@ -41,6 +52,20 @@ class TomlConfigFile {
   Result<std::string> Secret(std::string_view table, std::string_view key,
                              std::string fallback) const;
 
+  // Every key in the file is one of `known` ("key" or "table.key"); a table is known
+  // when a key in it is. Errors name file, line and key, with the nearest known key.
+  Status CheckKnownKeys(const std::vector<std::string_view>& known) const;
+  // Typed reads of "key" or "table.key": `fallback` when absent; a value of another
+  // type or outside lo..hi is an error naming file:line and key. Number() takes an
+  // integer too, refuses NaN and infinities, and with lo_open requires value > lo.
+  Result<int64_t> Integer(std::string_view key, int64_t fallback, int64_t lo, int64_t hi) const;
+  Result<double> Number(std::string_view key, double fallback, double lo, double hi,
+                        bool lo_open = false) const;
+  Result<bool> Bool(std::string_view key, bool fallback) const;
+  Result<std::string> String(std::string_view key, std::string fallback) const;
+  // "<file>:<line>: <what>" for the value at `key` ("<file>: <what>" when absent).
+  Error FailAt(std::string_view key, std::string_view what) const;
+
  private:
   TomlConfigFile(std::string path, toml::table table)
       : path_(std::move(path)), table_(std::move(table)) {}
@@ -48,25 +73,41 @@ class TomlConfigFile {
   toml::table table_;
 };
 
+// The keys ReadMqttTable() reads, as "mqtt.<key>" (for CheckKnownKeys).
+const std::vector<std::string_view>& MqttTableKeys();
+
 // Reads [mqtt]: uri, password | password_file, version (4 | 5), prefix, ca_file,
 // cert_file, key_file, tls_verify; client_id and username default to the given values.
 template <class MqttSettings>
 Status ReadMqttTable(const TomlConfigFile& file, const std::string& default_client_id,
                      const std::string& default_username, MqttSettings& out) {
-  const auto m = file["mqtt"];
-  out.uri = m["uri"].value_or(std::string("tcp://127.0.0.1:1883"));
-  out.client_id = m["client_id"].value_or(default_client_id);
-  out.username = m["username"].value_or(default_username);
+  auto text = [&](std::string_view key, std::string fallback, std::string* to) -> Status {
+    auto v = file.String(key, std::move(fallback));
+    if (!v.ok()) return Error{v.error()};
+    *to = std::move(*v);
+    return Status::Ok();
+  };
+  if (Status s = text("mqtt.uri", "tcp://127.0.0.1:1883", &out.uri); !s.ok()) return s;
+  if (Status s = CheckMqttUri(out.uri); !s.ok()) return file.FailAt("mqtt.uri", s.error());
+  if (Status s = text("mqtt.client_id", default_client_id, &out.client_id); !s.ok()) return s;
+  if (Status s = text("mqtt.username", default_username, &out.username); !s.ok()) return s;
   auto password = file.Secret("mqtt", "password", "");
   if (!password.ok()) return Error{password.error()};
   out.password = std::move(*password);
-  out.version = static_cast<int>(m["version"].value_or(int64_t{4}));
-  if (out.version != 4 && out.version != 5) return file.Fail("mqtt.version must be 4 (3.1.1) or 5");
-  out.prefix = m["prefix"].value_or(std::string("narrowscan/"));
-  out.ca_file = file.PathAt(m["ca_file"], "");
-  out.cert_file = file.PathAt(m["cert_file"], "");
-  out.key_file = file.PathAt(m["key_file"], "");
-  out.tls_verify = m["tls_verify"].value_or(true);
+  auto version = file.Integer("mqtt.version", 4, 4, 5);
+  if (!version.ok()) return Error{version.error()};
+  out.version = static_cast<int>(*version);
+  if (Status s = text("mqtt.prefix", "narrowscan/", &out.prefix); !s.ok()) return s;
+  std::string path;
+  for (auto [key, to] :
+       {std::pair{"mqtt.ca_file", &out.ca_file}, std::pair{"mqtt.cert_file", &out.cert_file},
+        std::pair{"mqtt.key_file", &out.key_file}}) {
+    if (Status s = text(key, "", &path); !s.ok()) return s;
+    *to = file.Path(path);
+  }
+  auto verify = file.Bool("mqtt.tls_verify", true);
+  if (!verify.ok()) return Error{verify.error()};
+  out.tls_verify = *verify;
   return Status::Ok();
 }
 

@@ -1,6 +1,9 @@
 #include "controller/cli/cli_options.h"
 
 #include <cstdlib>
+#include <filesystem>
+
+#include "common/printable.h"
 
 namespace narrowscan {
 
@@ -9,12 +12,22 @@ std::string DefaultStorePath() {
   return env && *env ? env : "narrowscan.db";
 }
 
-void AddStoreOption(CLI::App* command, std::string* path) {
+void AddStoreOption(CLI::App* command, std::string* path, StoreUse use) {
   *path = DefaultStorePath();
   command
       ->add_option("--store", *path,
                    "SQLite store (default: $NARROWSCAN_STORE, else ./narrowscan.db)")
       ->capture_default_str();
+  if (use == StoreUse::kExisting) {
+    command->parse_complete_callback([path] {
+      std::error_code ec;
+      if (!std::filesystem::exists(*path, ec))
+        throw CommandExit{kExitBadInput,
+                          "store '" + Printable(*path) +
+                              "' does not exist (probes add, targets add, exclude add or "
+                              "ingest create one; check --store / $NARROWSCAN_STORE)"};
+    });
+  }
 }
 
 void AddJsonOption(CLI::App* command, bool* json) {

@@ -17,9 +17,13 @@ struct CommandExit {
   std::string message;
 };
 
-// --store FILE (default: $NARROWSCAN_STORE, else ./narrowscan.db).
+// --store FILE (default: $NARROWSCAN_STORE, else ./narrowscan.db). Only the commands
+// that set a store up (probes add, targets add, exclude add, ingest) create it; every
+// other command refuses a store that does not exist (exit 2) rather than create an
+// empty one and report nothing, which would hide a mistyped path.
+enum class StoreUse { kExisting, kSetUp };
 std::string DefaultStorePath();
-void AddStoreOption(CLI::App* command, std::string* path);
+void AddStoreOption(CLI::App* command, std::string* path, StoreUse use = StoreUse::kExisting);
 // --json
 void AddJsonOption(CLI::App* command, bool* json);
 

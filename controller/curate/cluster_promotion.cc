@@ -111,9 +111,10 @@ Result<Keyword> ParseKeywordSpec(const std::string& spec) {
   }
   if (rest.empty()) return Error{fmt::format("keyword '{}' has no regex", spec)};
   k.regex = rest;
-  k.compiled = std::make_shared<re2::RE2>(k.regex, KeywordRegexOptions());
-  if (!k.compiled->ok())
-    return Error{fmt::format("keyword '{}': bad regex: {}", spec, k.compiled->error())};
+  auto compiled = CompileKeywordRegex(k.regex);
+  if (!compiled.ok())
+    return Error{fmt::format("keyword '{:.200}': bad regex: {}", spec, compiled.error())};
+  k.compiled = std::move(*compiled);
   return k;
 }
 

@@ -6,12 +6,15 @@
 #include <set>
 
 #include "controller/curate/json_scan_fields.h"
+#include "controller/estimation/json_line.h"
 
 namespace narrowscan {
 
 Result<ScanRecords> ParseHostsJsonlLine(std::string_view line) {
   if (line.find_first_not_of(" \t\r\n") == std::string_view::npos) return ScanRecords{};
-  nlohmann::json o = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  auto parsed = ParseJsonLine(line);  // a NUL byte is refused, not read as the end
+  if (!parsed.ok()) return Error{parsed.error()};
+  nlohmann::json o = std::move(*parsed);
   if (o.is_discarded() || !o.is_object()) return Error{"not a JSON object"};
   auto ip = JsonIp(o);
   if (!ip.ok()) return Error{ip.error()};

@@ -6,19 +6,13 @@
 #include <charconv>
 
 #include "common/base64.h"
+#include "controller/estimation/json_line.h"
 
 namespace narrowscan {
 
 using nlohmann::json;
 
-Result<Ipv4> JsonIp(const json& o) {
-  auto it = o.find("ip");
-  if (it == o.end()) return Error{"missing \"ip\""};
-  if (!it->is_string()) return Error{"\"ip\" is not a string"};
-  auto ip = ParseIpv4(it->get_ref<const std::string&>());
-  if (!ip.ok()) return Error{fmt::format("\"ip\": {}", ip.error())};
-  return *ip;
-}
+Result<Ipv4> JsonIp(const json& o) { return JsonIpv4(o); }  // as `estimate` reads it
 
 Result<uint16_t> JsonPort(const json& o, const char* key) {
   auto it = o.find(key);

@@ -6,6 +6,7 @@
 
 #include "controller/curate/json_scan_fields.h"
 #include "controller/curate/masscan_record.h"
+#include "controller/estimation/json_line.h"
 
 namespace narrowscan {
 
@@ -56,8 +57,9 @@ Result<ScanRecords> RecordOf(const json& port_holder, const json* service, const
 Result<ScanRecords> ParseMasscanJsonLine(std::string_view line) {
   line = Trim(line);
   if (line.empty() || line == "[" || line == "]") return ScanRecords{};
-  json o = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (o.is_discarded()) return Error{"not a JSON object"};
+  auto parsed = ParseJsonLine(line);  // a NUL byte is refused, not read as the end
+  if (!parsed.ok()) return Error{parsed.error()};
+  nlohmann::json o = std::move(*parsed);
   if (!o.is_object()) return Error{"not a JSON object"};
   auto ip = JsonIp(o);
   if (!ip.ok()) return Error{ip.error()};

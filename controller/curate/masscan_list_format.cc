@@ -5,6 +5,7 @@
 #include <charconv>
 #include <vector>
 
+#include "common/printable.h"
 #include "controller/curate/hex_escapes.h"
 #include "controller/curate/masscan_record.h"
 
@@ -41,16 +42,17 @@ Result<ScanRecords> ParseMasscanListLine(std::string_view line) {
                    ip_text = NextWord(&rest), time_text = NextWord(&rest);
   if (time_text.empty()) return Error{"expected '<open|banner> <proto> <port> <ip> <timestamp> …'"};
   if (kind != "open" && kind != "banner" && kind != "closed")
-    return Error{fmt::format("unknown record kind '{}'", kind)};
+    return Error{fmt::format("unknown record kind '{}'", Printable(kind, 40))};
   ScanRecord r;
   uint32_t port = 0;
   if (!ParseNumber(port_text, &port) || port < 1 || port > 65535)
-    return Error{fmt::format("bad port '{}'", port_text)};
+    return Error{fmt::format("bad port '{}'", Printable(port_text, 40))};
   r.port = static_cast<uint16_t>(port);
   auto ip = ParseIpv4(ip_text);
   if (!ip.ok()) return Error{ip.error()};
   r.ip = *ip;
-  if (!ParseNumber(time_text, &r.seen)) return Error{fmt::format("bad timestamp '{}'", time_text)};
+  if (!ParseNumber(time_text, &r.seen))
+    return Error{fmt::format("bad timestamp '{}'", Printable(time_text, 40))};
   // narrowscan scans TCP only; masscan's UDP/SCTP results have no place in a port plan.
   if (kind == "closed" || proto != "tcp") return ScanRecords{};
   if (kind == "banner") {

@@ -95,12 +95,12 @@ Keyword ParseKeyword(const toml::table& table) {
   }
   if (!has_regex) Refuse(LineOf(table), "keyword without 'regex'");
   if (!has_weight) Refuse(LineOf(table), "keyword without 'weight'");
-  auto compiled = std::make_shared<re2::RE2>(k.regex, KeywordRegexOptions());
-  if (!compiled->ok()) {
-    Refuse(k.line, fmt::format("regex '{}' does not compile: {}", ToDisplayUtf8(k.regex),
-                               compiled->error()));
+  auto compiled = CompileKeywordRegex(k.regex);
+  if (!compiled.ok()) {
+    Refuse(k.line, fmt::format("regex '{}' does not compile: {}",
+                               ToDisplayUtf8(k.regex.substr(0, 200)), compiled.error()));
   }
-  k.compiled = std::move(compiled);
+  k.compiled = std::move(*compiled);
   return k;
 }
 

@@ -1,5 +1,7 @@
 #include "controller/estimation/device_entry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace narrowscan {
@@ -63,6 +65,18 @@ const re2::RE2::Options& KeywordRegexOptions() {
     return o;
   }();
   return kOptions;
+}
+
+Result<std::shared_ptr<const re2::RE2>> CompileKeywordRegex(const std::string& regex) {
+  if (regex.size() > kMaxKeywordRegexBytes)
+    return Error{fmt::format("regex of {} bytes is over the {}-byte cap", regex.size(),
+                             kMaxKeywordRegexBytes)};
+  auto compiled = std::make_shared<const re2::RE2>(regex, KeywordRegexOptions());
+  if (!compiled->ok()) return Error{compiled->error()};
+  if (compiled->ProgramSize() > kMaxKeywordProgramSize)
+    return Error{fmt::format("regex compiles to {} instructions, over the cap of {}",
+                             compiled->ProgramSize(), kMaxKeywordProgramSize)};
+  return compiled;
 }
 
 }  // namespace narrowscan

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
+
 namespace narrowscan {
 
 struct Keyword {
@@ -80,6 +82,16 @@ int DeriveLevel(std::string_view vendor, std::string_view model, std::string_vie
 // byte 0xff and UTF-8 text in a pattern matches the same UTF-8 bytes in a banner),
 // no logging, a memory budget large enough for long alternations.
 const re2::RE2::Options& KeywordRegexOptions();
+
+// Caps on one keyword regex, so a hostile DB or nmap file cannot make `db test`, an
+// import or loading take minutes: the pattern's length (checked before compiling) and
+// the size of RE2's compiled program.
+inline constexpr size_t kMaxKeywordRegexBytes = 16 << 10;
+inline constexpr int kMaxKeywordProgramSize = 100000;
+
+// Compiles `regex` with KeywordRegexOptions() within the caps. The error is RE2's, or
+// names the cap that was passed ("regex of 20000 bytes is over the 16384-byte cap").
+Result<std::shared_ptr<const re2::RE2>> CompileKeywordRegex(const std::string& regex);
 
 }  // namespace narrowscan
 

@@ -5,6 +5,7 @@
 
 #include "common/base64.h"
 #include "common/utf8.h"
+#include "controller/estimation/json_line.h"
 #include "controller/estimation/text_encoding.h"
 
 namespace narrowscan {
@@ -35,14 +36,14 @@ double Round(double v) { return std::round(v * 1e6) / 1e6; }
 }  // namespace
 
 Result<Host> ParseHostLine(std::string_view line) {
-  json doc = json::parse(line.begin(), line.end(), nullptr, false);
-  if (doc.is_discarded()) return Error{"not valid JSON"};
+  auto parsed = ParseJsonLine(line);
+  if (!parsed.ok()) return Error{parsed.error()};
+  const json& doc = *parsed;
   if (!doc.is_object()) return Error{"not a JSON object"};
   Host host;
-  if (!doc.contains("ip")) return Error{"no \"ip\""};
-  auto ip = StringOf(doc, "ip", "\"ip\"");
+  auto ip = JsonIpv4(doc);  // the same check as `ingest`
   if (!ip.ok()) return Error{ip.error()};
-  host.ip = std::move(ip.value());
+  host.ip = doc["ip"].get<std::string>();
   if (doc.contains("open_ports")) {
     const json& ports = doc["open_ports"];
     if (!ports.is_array()) return Error{"\"open_ports\" must be an array"};

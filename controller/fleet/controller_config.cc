@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <type_traits>
 
 #include "common/port_list.h"
 #include "common/toml_config_file.h"
@@ -19,18 +20,53 @@ const std::vector<uint16_t>& DefaultStandardPorts() {
   return ports;
 }
 
-Result<ControllerConfig> LoadControllerConfig(const std::string& path) {
-  auto file = TomlConfigFile::Open(path);
-  if (!file.ok()) return Error{file.error()};
-  const TomlConfigFile& t = *file;
+namespace {
+
+std::vector<std::string_view> KnownKeys() {
+  std::vector<std::string_view> keys = {"store",
+                                        "signing_key",
+                                        "device_db",
+                                        "plan.standard_ports",
+                                        "plan.discovery_slices",
+                                        "plan.max_deviation",
+                                        "plan.refresh_slices",
+                                        "plan.profile_min_support",
+                                        "plan.profile_min_share",
+                                        "plan.liveness_ports",
+                                        "plan.bootstrap_liveness_ports",
+                                        "plan.silent_rechecks",
+                                        "plan.watch_rounds",
+                                        "plan.max_liveness_addresses",
+                                        "plan.rate",
+                                        "plan.per24_rate",
+                                        "plan.max_chunk_bytes",
+                                        "estimation.threshold",
+                                        "estimation.alpha",
+                                        "rounds.deadline_seconds",
+                                        "rounds.interval_seconds"};
+  keys.insert(keys.end(), MqttTableKeys().begin(), MqttTableKeys().end());
+  return keys;
+}
+
+Result<ControllerConfig> Load(const TomlConfigFile& t) {
+  if (Status s = t.CheckKnownKeys(KnownKeys()); !s.ok()) return Error{s.error()};
   ControllerConfig c;
-  c.store = t.PathAt(t["store"], "");
-  c.signing_key = t.PathAt(t["signing_key"], "controller.key");
+  auto store = t.String("store", "");
+  if (!store.ok()) return Error{store.error()};
+  c.store = t.Path(*store);
+  auto signing_key = t.String("signing_key", "controller.key");
+  if (!signing_key.ok()) return Error{signing_key.error()};
+  c.signing_key = t.Path(*signing_key);
   if (auto* arr = t["device_db"].as_array()) {
-    for (auto& v : *arr)
-      if (auto s = v.value<std::string>()) c.device_db.push_back(t.Path(*s));
-  } else if (auto s = t["device_db"].value<std::string>()) {
-    c.device_db.push_back(t.Path(*s));
+    for (auto& v : *arr) {
+      auto s = v.value<std::string>();
+      if (!s) return t.FailAt("device_db", "entries must be strings");
+      c.device_db.push_back(t.Path(*s));
+    }
+  } else {
+    auto db = t.String("device_db", "");
+    if (!db.ok()) return t.FailAt("device_db", "must be a string or an array of strings");
+    if (!db->empty()) c.device_db.push_back(t.Path(*db));
   }
   if (Status s = ReadMqttTable(t, "narrowscan-controller", "", c.mqtt); !s.ok())
     return Error{s.error()};
@@ -40,63 +76,76 @@ Result<ControllerConfig> LoadControllerConfig(const std::string& path) {
   std::optional<std::string> ports_text = p["standard_ports"].value<std::string>();
   if (auto* arr = p["standard_ports"].as_array()) {
     ports_text.emplace();
-    for (auto& v : *arr)
-      *ports_text += (ports_text->empty() ? "" : ",") + std::to_string(v.value_or(int64_t{0}));
+    for (auto& v : *arr) {
+      auto port = v.value<int64_t>();
+      if (!port) return t.FailAt("plan.standard_ports", "array entries must be port numbers");
+      *ports_text += (ports_text->empty() ? "" : ",") + std::to_string(*port);
+    }
+  } else if (!ports_text && p["standard_ports"]) {
+    return t.FailAt("plan.standard_ports", "must be a string (\"21-23,80\") or an array of ports");
   }
   if (ports_text) {
     auto ports = ParsePortList(*ports_text);
-    if (!ports.ok()) return t.Fail(fmt::format("plan.standard_ports: {}", ports.error()));
+    if (!ports.ok()) return t.FailAt("plan.standard_ports", ports.error());
     c.plan.planner.standard_ports = std::move(*ports);
   }
-  const int64_t k = p["discovery_slices"].value_or(int64_t{4});
-  if (k < 1 || k > 1000000) return t.Fail("plan.discovery_slices must be 1..1000000");
-  c.plan.planner.discovery_slices = static_cast<uint32_t>(k);
-  // Learned port profiles and churn (design §4).
-  auto in_range = [&](const char* key, int64_t def, int64_t lo, int64_t hi,
-                      int64_t* out) -> Status {
-    const int64_t v = p[key].value_or(def);
-    if (v < lo || v > hi) return t.Fail(fmt::format("plan.{} must be {}..{}", key, lo, hi));
-    *out = v;
-    return Status::Ok();
+  // Every number is range-checked; a value of the wrong type is an error, never a default.
+  Error error{""};
+  auto integer = [&](const char* key, int64_t def, int64_t lo, int64_t hi, auto* out) {
+    auto v = t.Integer(key, def, lo, hi);
+    if (!v.ok()) {
+      error = Error{v.error()};
+      return false;
+    }
+    *out = static_cast<std::remove_pointer_t<decltype(out)>>(*v);
+    return true;
   };
-  int64_t v = 0;
-  if (Status s = in_range("refresh_slices", 12, 0, 1000000, &v); !s.ok()) return Error{s.error()};
-  c.plan.planner.refresh_slices = static_cast<uint32_t>(v);
-  if (Status s = in_range("profile_min_support", 5, 1, 1000000000, &v); !s.ok())
-    return Error{s.error()};
-  c.plan.profiles.min_support = static_cast<uint32_t>(v);
-  c.plan.profiles.min_share = p["profile_min_share"].value_or(0.1);
-  if (!(c.plan.profiles.min_share > 0 && c.plan.profiles.min_share <= 1))
-    return t.Fail("plan.profile_min_share must be in (0, 1]");
-  if (Status s = in_range("liveness_ports", 3, 0, 64, &v); !s.ok()) return Error{s.error()};
-  c.plan.liveness_ports = static_cast<size_t>(v);
-  if (Status s = in_range("bootstrap_liveness_ports", 1, 0, 64, &v); !s.ok())
-    return Error{s.error()};
-  c.plan.bootstrap_liveness_ports = static_cast<size_t>(v);
-  if (Status s = in_range("silent_rechecks", 2, 0, 1000, &v); !s.ok()) return Error{s.error()};
-  c.plan.planner.silent_rechecks = static_cast<uint32_t>(v);
-  if (Status s = in_range("watch_rounds", 3, 0, 1000, &v); !s.ok()) return Error{s.error()};
-  c.plan.planner.watch_rounds = static_cast<uint32_t>(v);
-  if (Status s = in_range("max_liveness_addresses", 1 << 20, 0, int64_t{1} << 32, &v); !s.ok())
-    return Error{s.error()};
-  c.plan.planner.max_liveness_addresses = static_cast<uint64_t>(v);
-  c.max_deviation = p["max_deviation"].value_or(0.5);
-  if (!(c.max_deviation >= 0 && c.max_deviation <= 1))
-    return t.Fail("plan.max_deviation must be in [0, 1]");
-  c.plan.rate = p["rate"].value_or(1000.0);
-  c.plan.per24_rate = p["per24_rate"].value_or(0.0);
-  if (!(c.plan.rate > 0) || !(c.plan.per24_rate >= 0))
-    return t.Fail("plan.rate must be > 0 and plan.per24_rate >= 0");
-  c.plan.max_chunk_bytes = static_cast<size_t>(p["max_chunk_bytes"].value_or(int64_t{256 << 10}));
-  if (c.plan.max_chunk_bytes < 1024 || c.plan.max_chunk_bytes > (16u << 20))
-    return t.Fail("plan.max_chunk_bytes must be 1024..16777216");
-
-  c.threshold = t["estimation"]["threshold"].value_or(0.8);
-  c.alpha = t["estimation"]["alpha"].value_or(1.0);
-  c.deadline_seconds = t["rounds"]["deadline_seconds"].value_or(int64_t{3600});
-  c.interval_seconds = t["rounds"]["interval_seconds"].value_or(int64_t{0});
-  if (c.deadline_seconds < 1) return t.Fail("rounds.deadline_seconds must be >= 1");
+  auto number = [&](const char* key, double def, double lo, double hi, bool lo_open, double* out) {
+    auto v = t.Number(key, def, lo, hi, lo_open);
+    if (!v.ok()) {
+      error = Error{v.error()};
+      return false;
+    }
+    *out = *v;
+    return true;
+  };
+  PlannerConfig& planner = c.plan.planner;
+  // Learned port profiles and churn (design §4).
+  const bool ok =
+      integer("plan.discovery_slices", 4, 1, 1000000, &planner.discovery_slices) &&
+      integer("plan.refresh_slices", 12, 0, 1000000, &planner.refresh_slices) &&
+      integer("plan.profile_min_support", 5, 1, 1000000000, &c.plan.profiles.min_support) &&
+      number("plan.profile_min_share", 0.1, 0, 1, true, &c.plan.profiles.min_share) &&
+      integer("plan.liveness_ports", 3, 0, 64, &c.plan.liveness_ports) &&
+      integer("plan.bootstrap_liveness_ports", 1, 0, 64, &c.plan.bootstrap_liveness_ports) &&
+      integer("plan.silent_rechecks", 2, 0, 1000, &planner.silent_rechecks) &&
+      integer("plan.watch_rounds", 3, 0, 1000, &planner.watch_rounds) &&
+      integer("plan.max_liveness_addresses", 1 << 20, 0, int64_t{1} << 32,
+              &planner.max_liveness_addresses) &&
+      number("plan.max_deviation", 0.5, 0, 1, false, &c.max_deviation) &&
+      number("plan.rate", 1000.0, 0, 1e8, true, &c.plan.rate) &&
+      number("plan.per24_rate", 0.0, 0, 1e8, false, &c.plan.per24_rate) &&
+      integer("plan.max_chunk_bytes", 256 << 10, 1024, 16 << 20, &c.plan.max_chunk_bytes) &&
+      number("estimation.threshold", 0.8, 0, 1, false, &c.threshold) &&
+      number("estimation.alpha", 1.0, 0, 1e6, false, &c.alpha) &&
+      integer("rounds.deadline_seconds", 3600, 1, int64_t{366} * 86400, &c.deadline_seconds) &&
+      integer("rounds.interval_seconds", 0, 0, int64_t{366} * 86400, &c.interval_seconds);
+  if (!ok) return error;
   return c;
+}
+
+}  // namespace
+
+Result<ControllerConfig> LoadControllerConfig(const std::string& path) {
+  auto file = TomlConfigFile::Open(path);
+  if (!file.ok()) return Error{file.error()};
+  return Load(*file);
+}
+
+Result<ControllerConfig> ParseControllerConfig(std::string_view text, const std::string& source) {
+  auto file = TomlConfigFile::Parse(text, source);
+  if (!file.ok()) return Error{file.error()};
+  return Load(*file);
 }
 
 }  // namespace narrowscan::fleet

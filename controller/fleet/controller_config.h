@@ -32,11 +32,14 @@
 //   [rounds]
 //   deadline_seconds = 3600                # a round ends when every probe is done or this passes
 //   interval_seconds = 0                   # > 0: start a round on this schedule (paper: 43200)
-// Relative paths are relative to the config file's folder.
+// Relative paths are relative to the config file's folder. Any other key, or one of these
+// in another table, is refused with the nearest known key as a hint; every number is
+// range-checked and the MQTT URI is checked (no credentials in it).
 #ifndef NARROWSCAN_CONTROLLER_FLEET_CONTROLLER_CONFIG_H_
 #define NARROWSCAN_CONTROLLER_FLEET_CONTROLLER_CONFIG_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -60,8 +63,10 @@ struct ControllerConfig {
   int64_t interval_seconds = 0;
 };
 
-// Errors name the file and the key.
+// Errors name the file, the line and the key.
 Result<ControllerConfig> LoadControllerConfig(const std::string& path);
+// `text` read as the file `source` (tests, fuzzers); paths are relative to its folder.
+Result<ControllerConfig> ParseControllerConfig(std::string_view text, const std::string& source);
 
 }  // namespace narrowscan::fleet
 

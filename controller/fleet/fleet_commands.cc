@@ -28,6 +28,7 @@
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/profile_store.h"
 #include "controller/fleet/round_planning.h"
+#include "controller/store/store_lock.h"
 
 namespace narrowscan {
 namespace {
@@ -139,7 +140,7 @@ void RegisterProbes(CLI::App* app) {
   add->add_option("--pubkey", o->pubkey, "The probe's public key (PEM)")->required();
   add->add_option("--region", o->region, "CIDRs/ranges the probe scans and may report on")
       ->required();
-  AddStoreOption(add, &o->store);
+  AddStoreOption(add, &o->store, StoreUse::kSetUp);
   AddJsonOption(add, &o->json);
   add->callback([o] {
     if (!ValidProbeId(o->id))
@@ -215,7 +216,7 @@ void RegisterTargets(CLI::App* app) {
   auto* add = targets->add_subcommand("add", "Add CIDRs/ranges (arguments or --file)");
   add->add_option("ranges", o->ranges, "CIDR, a.b.c.d-e.f.g.h or one address");
   add->add_option("--file", o->file, "A file of ranges, one a line, '#' comments");
-  AddStoreOption(add, &o->store);
+  AddStoreOption(add, &o->store, StoreUse::kSetUp);
   AddJsonOption(add, &o->json);
   add->callback([o] {
     RangeSet set = ParseRanges(o->ranges, "target");
@@ -254,7 +255,7 @@ void RegisterExclude(CLI::App* app) {
   add->add_option("range", o->range, "CIDR, a.b.c.d-e.f.g.h or one address")->required();
   add->add_option("--reason", o->reason, "Why (kept with the entry and in the audit log)")
       ->required();
-  AddStoreOption(add, &o->store);
+  AddStoreOption(add, &o->store, StoreUse::kSetUp);
   AddJsonOption(add, &o->json);
   add->callback([o] {
     auto range = ParseIpv4Range(o->range);
@@ -569,6 +570,7 @@ void RegisterServe(CLI::App* app) {
         Estimator::Create(std::move(db), {.alpha = config.alpha, .threshold = config.threshold}),
         kExitBadInput);
     auto store = OpenStore(config.store);
+    StoreLock lock = Take(StoreLock::Acquire(config.store));  // one controller per store
     auto link = Take(MqttLink::Create(config.mqtt), kExitBadInput);
     link->Subscribe({config.mqtt.prefix + "probe/+/report", config.mqtt.prefix + "probe/+/status"});
     Check(link->Start(std::chrono::seconds(5)));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/printable.h"
 #include "common/wire/ack_codec.h"
 #include "common/wire/exclusions_codec.h"
 #include "common/wire/status_codec.h"
@@ -40,7 +41,9 @@ FleetService::FleetService(const ControllerConfig& config, FleetStore& store, Mq
       link_(link),
       key_(std::move(key)),
       estimator_(estimator),
-      ingest_(store) {}
+      ingest_(store),
+      refusals_(
+          [](const std::string& line) { spdlog::warn("{}", Printable(line)); }) {}
 
 std::string FleetService::Topic(const std::string& probe_id, const std::string& leaf) const {
   return fmt::format("{}probe/{}/{}", config_.mqtt.prefix, probe_id, leaf);
@@ -56,6 +59,7 @@ Status FleetService::Run(const std::atomic<bool>& stop) {
       Handle(*msg);
       if (MonotonicNs() - turn_start > 200'000'000 || stop) break;
     }
+    refusals_.Flush();
     if (MonotonicNs() - last_advance >= 200'000'000) {
       if (Status s = Advance(); !s.ok()) return s;
       last_advance = MonotonicNs();
@@ -78,8 +82,9 @@ void FleetService::Handle(const MqttMessage& m) {
     switch (out.kind) {
       case IngestOutcome::kRefused:
         ++counters_.batches_refused;
-        spdlog::warn("refused report: {}", out.reason);
-        return;
+        refusals_.Note("refused report: " + out.reason);
+        if (!out.ack) return;
+        break;
       case IngestOutcome::kDuplicate:
         ++counters_.batches_duplicate;
         break;
@@ -105,7 +110,8 @@ void FleetService::Handle(const MqttMessage& m) {
     }
     auto status = wire::DecodeStatus(AsBytes(m.payload));
     if (!status.ok() || status->probe_id != id) {
-      spdlog::warn("status from {}: {}", id, status.ok() ? "names another probe" : status.error());
+      refusals_.Note(fmt::format("refused status from {}: {}", id,
+                                 status.ok() ? "names another probe" : status.error()));
       return;
     }
     const std::string state(wire::ProbeStateName(status->state));

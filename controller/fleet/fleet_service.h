@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "common/refusal_log.h"
 #include "common/result.h"
 #include "common/signature.h"
 #include "common/wire/messages.h"
@@ -64,6 +65,7 @@ class FleetService {
   SigningKey key_;
   const Estimator& estimator_;
   ReportIngest ingest_;
+  RefusalLog refusals_;  // refused reports and statuses: per reason at most once a minute
   ServiceCounters counters_;
   uint64_t seen_connects_ = 0;
   int64_t published_exclusion_version_ = -1;

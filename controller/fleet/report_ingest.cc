@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "common/wire/report_codec.h"
@@ -15,6 +16,8 @@ struct ReportIngest::Statements {
   Statement round_probe;  // the probe's row of the round: watermark, counters, done
   Statement batch_seen;   // (probe, round, seq) committed before?
   Statement insert_result, touch_host, insert_batch, update_round_probe;
+  Statement round_state;     // has the round ended?
+  Statement plan_summaries;  // the probe's plans for the round
 };
 
 ReportIngest::ReportIngest(FleetStore& store) : store_(store) {}
@@ -57,6 +60,8 @@ IngestOutcome ReportIngest::Ingest(const std::string& topic_probe_id,
 
   auto committed = Commit(topic_probe_id, *batch);
   if (!committed.ok()) return Refuse(topic_probe_id, committed.error());
+  if (committed->kind == IngestOutcome::kRefused)
+    (void)store_.Refusal(topic_probe_id, committed->reason);
   return *committed;
 }
 
@@ -64,7 +69,8 @@ Status ReportIngest::Prepare() {
   if (st_) return Status::Ok();
   Store& db = store_.store();
   const char* sql[] = {
-      "SELECT acked_seq, counters_seq, done_seq FROM fleet_round_probes "
+      "SELECT acked_seq, counters_seq, done_seq, results, "
+      "planned_narrowed + planned_standard + planned_discovery FROM fleet_round_probes "
       "WHERE round_id = ? AND probe_id = ?",
       "SELECT 1 FROM fleet_batches WHERE probe_id = ? AND round_id = ? AND seq = ?",
       "INSERT OR IGNORE INTO fleet_results(round_id, probe_id, ip, port, state, service, banner, "
@@ -82,7 +88,9 @@ Status ReportIngest::Prepare() {
       "closed_count = CASE WHEN ?3 THEN ?13 ELSE closed_count END, "
       "timeout_count = CASE WHEN ?3 THEN ?14 ELSE timeout_count END, "
       "counters_seq = MAX(counters_seq, ?7), done_seq = ?8, done = MAX(done, ?9) "
-      "WHERE round_id = ?10 AND probe_id = ?11"};
+      "WHERE round_id = ?10 AND probe_id = ?11",
+      "SELECT state FROM fleet_rounds WHERE id = ?",
+      "SELECT summary_json FROM fleet_plans WHERE probe_id = ? AND round_id = ?"};
   std::vector<Statement> prepared;
   for (const char* s : sql) {
     auto st = db.Prepare(s);
@@ -90,7 +98,8 @@ Status ReportIngest::Prepare() {
     prepared.push_back(std::move(*st));
   }
   st_.reset(new Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
-                           std::move(prepared[3]), std::move(prepared[4]), std::move(prepared[5])});
+                           std::move(prepared[3]), std::move(prepared[4]), std::move(prepared[5]),
+                           std::move(prepared[6]), std::move(prepared[7])});
   return Status::Ok();
 }
 
@@ -101,6 +110,36 @@ Result<bool> ReportIngest::BatchSeen(const std::string& probe_id, int64_t round,
   auto row = seen.Step();
   seen.Reset();  // a cached statement left mid-result would pin a read snapshot
   return row;
+}
+
+Result<const ReportScope*> ReportIngest::Scope(const std::string& probe_id, int64_t round) {
+  const auto key = std::make_pair(probe_id, round);
+  if (auto it = scopes_.find(key); it != scopes_.end()) return &it->second;
+  Statement& plans = st_->plan_summaries;
+  plans.Reset();
+  plans.Bind(1, probe_id).Bind(2, round);
+  std::optional<ReportScope> scope;
+  for (;;) {
+    auto row = plans.Step();
+    if (!row.ok()) return Error{row.error()};
+    if (!*row) break;
+    const std::string summary = plans.ColumnText(0);
+    Status s = Status::Ok();
+    if (scope) {
+      s = scope->AddPlanSummary(summary);
+    } else if (auto first = ReportScope::FromPlanSummary(summary); first.ok()) {
+      scope = std::move(*first);
+    } else {
+      s = Error{first.error()};
+    }
+    if (!s.ok()) {
+      plans.Reset();
+      return Error{fmt::format("its plan for round {}: {}", round, s.error())};
+    }
+  }
+  plans.Reset();
+  if (!scope) return Error{fmt::format("no plan of round {} was made for it", round)};
+  return &scopes_.emplace(key, std::move(*scope)).first->second;
 }
 
 Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
@@ -128,12 +167,34 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
   int64_t acked = assigned.ColumnInt(0);
   const int64_t counters_seq = assigned.ColumnInt(1);
   const int64_t done_seq = batch.done ? seq : assigned.ColumnInt(2);
+  const auto results_so_far = static_cast<uint64_t>(assigned.ColumnInt(3));
+  const auto planned_pairs = static_cast<uint64_t>(assigned.ColumnInt(4));
   assigned.Reset();
   auto dup = BatchSeen(probe_id, round, seq);
   if (!dup.ok()) return fail(dup.error());
   if (*dup) {
     out.kind = IngestOutcome::kDuplicate;
     out.acked_seq = static_cast<uint64_t>(acked);
+    return IngestOutcome(out);
+  }
+
+  // A real probe key is not a licence: the batch must fit what the probe was asked to do.
+  Statement& state = st_->round_state;
+  state.Reset();
+  state.Bind(1, round);
+  auto state_row = state.Step();
+  if (!state_row.ok()) return fail(state_row.error());
+  const bool ended = *state_row && state.ColumnText(0) == "done";
+  state.Reset();
+  auto scope = Scope(probe_id, round);
+  if (!scope.ok()) return Error{fmt::format("probe '{}': {}", probe_id, scope.error())};
+  ReportScope bounds = **scope;
+  bounds.set_planned_pairs(planned_pairs);
+  if (Status s = bounds.Check(batch, ended, results_so_far); !s.ok()) {
+    out.kind = IngestOutcome::kRefused;
+    out.reason = fmt::format("probe '{}': {}", probe_id, s.error());
+    out.ack = ended;  // nothing of an ended round will be taken: let the probe drop it
+    out.acked_seq = static_cast<uint64_t>(seq);
     return IngestOutcome(out);
   }
 

@@ -208,7 +208,8 @@ NmapImport ImportNmapServiceProbes(std::string_view text, std::string_view sourc
       skip("malformed version info");
       continue;
     }
-    if (re2::RE2(AsIsRegex(pattern, RegexDialect::kPcre, flags), KeywordRegexOptions()).ok()) {
+    if (pattern.size() <= kMaxKeywordRegexBytes &&
+        re2::RE2(AsIsRegex(pattern, RegexDialect::kPcre, flags), KeywordRegexOptions()).ok()) {
       ++result.compiled_as_is;
     }
     auto converted = ConvertRegex(pattern, RegexDialect::kPcre, flags);

@@ -51,6 +51,9 @@ std::string AsIsRegex(std::string_view pattern, RegexDialect dialect, RegexFlags
 
 Result<ConvertedRegex> ConvertRegex(std::string_view input, RegexDialect dialect,
                                     RegexFlags flags) {
+  if (input.size() > kMaxKeywordRegexBytes)
+    return Error{fmt::format("regex of {} bytes is over the {}-byte cap", input.size(),
+                             kMaxKeywordRegexBytes)};
   const bool pcre = dialect == RegexDialect::kPcre;
   std::string source(input);
   bool rewritten = false;
@@ -201,7 +204,7 @@ Result<ConvertedRegex> ConvertRegex(std::string_view input, RegexDialect dialect
     ++i;
   }
   ConvertedRegex result{FlagPrefix(dialect, flags) + out, rewritten};
-  re2::RE2 re(result.pattern, KeywordRegexOptions());
+  auto re = CompileKeywordRegex(result.pattern);
   if (!re.ok()) return Error{Re2Reason(re.error())};
   return result;
 }

@@ -1,6 +1,13 @@
 #include "controller/store/store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 namespace narrowscan {
 
@@ -8,9 +15,41 @@ namespace {
 Error SqlError(sqlite3* db, std::string_view what) {
   return Error{fmt::format("{}: {}", what, sqlite3_errmsg(db))};
 }
+// A new store holds an inventory of exposed devices: its missing folders are made 0700
+// and the file 0600 before SQLite sees it, whatever the umask. SQLite gives the -wal
+// and -shm files the mode of the database file.
+Status CreatePrivate(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(path, ec)) return Status::Ok();
+  std::vector<fs::path> missing;
+  for (fs::path dir = fs::path(path).parent_path(); !dir.empty() && !fs::exists(dir, ec);
+       dir = dir.parent_path())
+    missing.push_back(dir);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+      return Error{fmt::format("cannot create the store's folder '{}': {}", it->string(),
+                               std::strerror(errno))};
+    ::chmod(it->c_str(), 0700);
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::Ok();  // another process made it meanwhile
+    return Error{fmt::format("cannot create store '{}': {}", path, std::strerror(errno))};
+  }
+  const bool ok = ::fchmod(fd, 0600) == 0;
+  ::close(fd);
+  if (!ok)
+    return Error{fmt::format("cannot make store '{}' private: {}", path, std::strerror(errno))};
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  if (path != ":memory:" && !path.empty()) {
+    if (Status s = CreatePrivate(path); !s.ok()) return Error{s.error()};
+  }
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -26,6 +26,7 @@ class Statement;
 class Store {
  public:
   // Opens (creating if needed) the file; sets WAL, foreign keys, a busy timeout.
+  // A new store is private: file (and so -wal, -shm) 0600, folders it makes 0700.
   // Errors name the path.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
   ~Store();

@@ -13,6 +13,9 @@
 #include <optional>
 #include <thread>
 
+#include "common/atomic_file.h"
+#include "common/printable.h"
+#include "common/refusal_log.h"
 #include "common/wire/ack_codec.h"
 #include "common/wire/exclusions_codec.h"
 #include "common/wire/plan_codec.h"
@@ -43,17 +46,7 @@ std::span<const uint8_t> AsBytes(const std::string& s) {
 std::string AsString(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
 Status WriteFileAtomic(const std::string& path, const std::string& data) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.flush();
-    if (!out) return Error{fmt::format("cannot write '{}'", tmp)};
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{fmt::format("cannot rename '{}': {}", tmp, ec.message())};
-  return Status::Ok();
+  return WriteFileAtomically(path, data);
 }
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -209,12 +202,12 @@ class ProbeAgent::Impl {
       if (m.payload.empty()) return;
       auto list = wire::DecodeExclusions(AsBytes(m.payload), controller_key_);
       if (!list.ok()) {
-        Log("refused exclusion list: " + list.error());
+        refusals_.Note("refused exclusion list: " + list.error());
         return;
       }
       if (list->version < state_.exclusions_version) {
-        Log(fmt::format("refused exclusion list v{}: older than v{}", list->version,
-                        state_.exclusions_version));
+        refusals_.Note(fmt::format("refused exclusion list v{}: older than v{}", list->version,
+                                   state_.exclusions_version));
         return;
       }
       SetRemoteExclusions(*list);
@@ -227,7 +220,7 @@ class ProbeAgent::Impl {
   void RefusePlan(const std::string& why) {
     ++state_.refused_plans;
     (void)SaveState();
-    Log("refused plan: " + why);
+    refusals_.Note("refused plan: " + why);
   }
 
   void OnPlanChunk(const std::string& payload) {
@@ -467,6 +460,7 @@ class ProbeAgent::Impl {
 
   void Tick() {
     if (stopping_) return;
+    refusals_.Flush();
     Flush();
     if (engine_) {
       if (!paused_ && spool_.Full()) {
@@ -498,6 +492,8 @@ class ProbeAgent::Impl {
   asio::steady_timer timer_;
 
   Checkpoint state_;
+  // Refused plans and exclusion lists (io thread): once per reason a minute, then counted.
+  RefusalLog refusals_{[](const std::string& line) { Log(Printable(line)); }};
   RangeSet remote_exclusions_;
   std::optional<wire::PlanAssembler> assembler_;  // bound to the id and plan once loaded
   uint64_t pending_version_ = 0;

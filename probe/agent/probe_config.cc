@@ -7,64 +7,116 @@
 #include "common/wire/field_rules.h"
 
 namespace narrowscan {
+namespace {
 
-Result<ProbeConfig> LoadProbeConfig(const std::string& path) {
-  auto file = TomlConfigFile::Open(path);
-  if (!file.ok()) return Error{file.error()};
-  const TomlConfigFile& t = *file;
+std::vector<std::string_view> KnownKeys() {
+  std::vector<std::string_view> keys = {"id",
+                                        "key",
+                                        "controller_pubkey",
+                                        "state_dir",
+                                        "scope",
+                                        "exclude_file",
+                                        "default_excludes",
+                                        "status_interval_ms",
+                                        "scan.rate_cap",
+                                        "scan.max_concurrency",
+                                        "scan.connect_timeout_ms",
+                                        "scan.server_first_wait_ms",
+                                        "scan.grab_timeout_ms",
+                                        "scan.max_banner_bytes",
+                                        "spool.max_bytes",
+                                        "spool.batch_results",
+                                        "spool.batch_interval_ms",
+                                        "spool.resend_after_ms"};
+  keys.insert(keys.end(), MqttTableKeys().begin(), MqttTableKeys().end());
+  return keys;
+}
+
+Result<ProbeConfig> Load(const TomlConfigFile& t) {
+  if (Status s = t.CheckKnownKeys(KnownKeys()); !s.ok()) return Error{s.error()};
   ProbeConfig c;
-  c.id = t["id"].value_or(std::string());
+  // Every read below either yields a checked value or returns the error naming the key.
+#define NS_TAKE(var, expr)                          \
+  auto var##_r = (expr);                            \
+  if (!var##_r.ok()) return Error{var##_r.error()}; \
+  const auto var = *var##_r
+  NS_TAKE(id, t.String("id", ""));
+  c.id = id;
   if (c.id.empty()) return t.Fail("'id' is required");
   if (Status s = wire::CheckProbeId(c.id); !s.ok())
-    return t.Fail(fmt::format("'id' is an MQTT topic level: {}", s.error()));
-  c.key_file = t.PathAt(t["key"], "");
-  c.controller_pubkey_file = t.PathAt(t["controller_pubkey"], "");
+    return t.FailAt("id", fmt::format("is an MQTT topic level: {}", s.error()));
+  NS_TAKE(key, t.String("key", ""));
+  NS_TAKE(controller_pubkey, t.String("controller_pubkey", ""));
+  c.key_file = t.Path(key);
+  c.controller_pubkey_file = t.Path(controller_pubkey);
   if (c.key_file.empty() || c.controller_pubkey_file.empty())
     return t.Fail("'key' and 'controller_pubkey' are required");
-  c.state_dir = t.PathAt(t["state_dir"], "probe-state");
+  NS_TAKE(state_dir, t.String("state_dir", "probe-state"));
+  c.state_dir = t.Path(state_dir);
 
   auto* scope = t["scope"].as_array();
   if (!scope || scope->empty()) return t.Fail("'scope' (a list of CIDRs) is required");
   for (auto& v : *scope) {
     auto s = v.value<std::string>();
-    if (!s) return t.Fail("scope entries must be strings");
+    if (!s) return t.FailAt("scope", "entries must be strings");
     auto r = ParseIpv4Range(*s);
-    if (!r.ok()) return t.Fail(fmt::format("scope: {}", r.error()));
+    if (!r.ok()) return t.FailAt("scope", r.error());
     c.scope.Add(*r);
   }
-  if (auto f = t["exclude_file"].value<std::string>(); f && !f->empty()) {
-    auto ex = LoadExclusionFile(t.Path(*f));
-    if (!ex.ok()) return t.Fail(fmt::format("exclude_file: {}", ex.error()));
+  NS_TAKE(exclude_file, t.String("exclude_file", ""));
+  if (!exclude_file.empty()) {
+    auto ex = LoadExclusionFile(t.Path(exclude_file));
+    if (!ex.ok()) return t.FailAt("exclude_file", ex.error());
     c.local_exclusions = std::move(*ex);
   }
-  if (t["default_excludes"].value_or(true))
-    c.local_exclusions = c.local_exclusions.Union(DefaultReservedRanges());
+  NS_TAKE(default_excludes, t.Bool("default_excludes", true));
+  if (default_excludes) c.local_exclusions = c.local_exclusions.Union(DefaultReservedRanges());
 
   if (Status st = ReadMqttTable(t, "narrowscan-probe-" + c.id, c.id, c.mqtt); !st.ok())
     return Error{st.error()};
   c.mqtt.will_topic = fmt::format("{}probe/{}/status", c.mqtt.prefix, c.id);
   c.mqtt.will_payload = "offline";
 
-  auto s = t["scan"];
-  c.rate_cap = s["rate_cap"].value_or(10000.0);
-  if (!(c.rate_cap > 0)) return t.Fail("scan.rate_cap must be > 0");
-  c.scan.max_concurrency = static_cast<uint32_t>(s["max_concurrency"].value_or(int64_t{500}));
-  c.scan.connect_timeout =
-      std::chrono::milliseconds(s["connect_timeout_ms"].value_or(int64_t{2000}));
-  c.scan.server_first_wait =
-      std::chrono::milliseconds(s["server_first_wait_ms"].value_or(int64_t{1000}));
-  c.scan.grab_timeout = std::chrono::milliseconds(s["grab_timeout_ms"].value_or(int64_t{5000}));
-  c.scan.max_banner_bytes = static_cast<size_t>(s["max_banner_bytes"].value_or(int64_t{4096}));
+  constexpr int64_t kHour = 3600 * 1000;
+  NS_TAKE(rate_cap, t.Number("scan.rate_cap", 10000.0, 0, 1e8, /*lo_open=*/true));
+  c.rate_cap = rate_cap;
+  NS_TAKE(concurrency, t.Integer("scan.max_concurrency", 500, 1, 1000000));
+  c.scan.max_concurrency = static_cast<uint32_t>(concurrency);
+  NS_TAKE(connect_ms, t.Integer("scan.connect_timeout_ms", 2000, 1, kHour));
+  c.scan.connect_timeout = std::chrono::milliseconds(connect_ms);
+  NS_TAKE(first_wait_ms, t.Integer("scan.server_first_wait_ms", 1000, 0, kHour));
+  c.scan.server_first_wait = std::chrono::milliseconds(first_wait_ms);
+  NS_TAKE(grab_ms, t.Integer("scan.grab_timeout_ms", 5000, 1, kHour));
+  c.scan.grab_timeout = std::chrono::milliseconds(grab_ms);
+  NS_TAKE(banner_bytes, t.Integer("scan.max_banner_bytes", 4096, 1, 1 << 20));
+  c.scan.max_banner_bytes = static_cast<size_t>(banner_bytes);
 
-  auto sp = t["spool"];
-  c.spool_max_bytes = static_cast<uint64_t>(sp["max_bytes"].value_or(int64_t{64} << 20));
-  c.batch_results = static_cast<size_t>(sp["batch_results"].value_or(int64_t{500}));
-  c.batch_interval_ms = sp["batch_interval_ms"].value_or(int64_t{500});
-  c.resend_after_ms = sp["resend_after_ms"].value_or(int64_t{10000});
-  c.status_interval_ms = t["status_interval_ms"].value_or(int64_t{2000});
-  if (c.batch_results < 1 || c.batch_results > 100000)
-    return t.Fail("spool.batch_results must be 1..100000");
+  NS_TAKE(spool_bytes, t.Integer("spool.max_bytes", int64_t{64} << 20, 1 << 16, int64_t{1} << 40));
+  c.spool_max_bytes = static_cast<uint64_t>(spool_bytes);
+  NS_TAKE(batch_results, t.Integer("spool.batch_results", 500, 1, 100000));
+  c.batch_results = static_cast<size_t>(batch_results);
+  NS_TAKE(batch_interval, t.Integer("spool.batch_interval_ms", 500, 1, kHour));
+  c.batch_interval_ms = batch_interval;
+  NS_TAKE(resend_after, t.Integer("spool.resend_after_ms", 10000, 100, kHour));
+  c.resend_after_ms = resend_after;
+  NS_TAKE(status_interval, t.Integer("status_interval_ms", 2000, 100, kHour));
+  c.status_interval_ms = status_interval;
+#undef NS_TAKE
   return c;
+}
+
+}  // namespace
+
+Result<ProbeConfig> LoadProbeConfig(const std::string& path) {
+  auto file = TomlConfigFile::Open(path);
+  if (!file.ok()) return Error{file.error()};
+  return Load(*file);
+}
+
+Result<ProbeConfig> ParseProbeConfig(std::string_view text, const std::string& source) {
+  auto file = TomlConfigFile::Parse(text, source);
+  if (!file.ok()) return Error{file.error()};
+  return Load(*file);
 }
 
 }  // namespace narrowscan

@@ -15,12 +15,15 @@
 //   [spool] max_bytes = 67108864, batch_results = 500, batch_interval_ms = 500,
 //           resend_after_ms = 10000
 //   status_interval_ms = 2000
-// Relative paths are relative to the config file's folder.
+// Relative paths are relative to the config file's folder. Any other key, or one of these
+// in another table, is refused with the nearest known key as a hint; every number is
+// range-checked (docs/design.md §6 lists the ranges) and the MQTT URI is checked.
 #ifndef NARROWSCAN_PROBE_AGENT_PROBE_CONFIG_H_
 #define NARROWSCAN_PROBE_AGENT_PROBE_CONFIG_H_
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/range_set.h"
 #include "common/result.h"
@@ -41,8 +44,10 @@ struct ProbeConfig {
   int64_t batch_interval_ms = 500, resend_after_ms = 10000, status_interval_ms = 2000;
 };
 
-// Errors name the file and the key.
+// Errors name the file, the line and the key.
 Result<ProbeConfig> LoadProbeConfig(const std::string& path);
+// `text` read as the file `source` (tests, fuzzers); paths are relative to its folder.
+Result<ProbeConfig> ParseProbeConfig(std::string_view text, const std::string& source);
 
 }  // namespace narrowscan
 

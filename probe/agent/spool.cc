@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/atomic_file.h"
+
 namespace narrowscan {
 
 namespace fs = std::filesystem;
@@ -42,27 +44,10 @@ std::string Spool::PathOf(uint64_t round, uint64_t seq) const {
 }
 
 Status Spool::Put(uint64_t round, uint64_t seq, const std::vector<uint8_t>& bytes) {
-  const std::string path = PathOf(round, seq), tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{fmt::format("spool '{}': {}", tmp, std::strerror(errno))};
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Error{fmt::format("spool '{}': {}", tmp, why)};
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return Error{fmt::format("spool '{}': {}", tmp, std::strerror(errno))};
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return Error{fmt::format("spool '{}': {}", path, std::strerror(errno))};
+  const std::string path = PathOf(round, seq);
+  Status written = WriteFileAtomically(
+      path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  if (!written.ok()) return Error{fmt::format("spool: {}", written.error())};
   auto [it, added] = index_.try_emplace({round, seq}, bytes.size());
   if (added) bytes_ += bytes.size();
   return Status::Ok();

@@ -124,6 +124,11 @@ bool ConnectProber::Conclude(int fd) {
   return true;
 }
 
+PortState StateOfConnectError(int error) {
+  return error == 0 || error == ECONNREFUSED || error == EHOSTUNREACH ? PortState::kClosed
+                                                                      : PortState::kError;
+}
+
 void ConnectProber::Finish(int fd, PortState state, int error, bool disconnected) {
   Slot& slot = slots_[static_cast<size_t>(fd)];
   slot.active = false;
@@ -137,8 +142,8 @@ void ConnectProber::Finish(int fd, PortState state, int error, bool disconnected
                     .count()),
             {}};
   if (state == PortState::kClosed && error != ECONNREFUSED && error != 0) {
-    o.error = std::strerror(error);  // host/network unreachable
-    if (error != EHOSTUNREACH && error != ENETUNREACH) o.state = PortState::kError;
+    o.error = std::strerror(error);
+    o.state = StateOfConnectError(error);
   } else if (state == PortState::kError) {
     o.error = std::strerror(error);
   }

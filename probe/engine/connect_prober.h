@@ -41,6 +41,12 @@
 
 namespace narrowscan {
 
+// The state a failed connect means: refused (or disconnected without an error) is
+// closed, the host answering through a router that it is not there (EHOSTUNREACH) is
+// closed too; anything else — ENETUNREACH (no route here), EACCES, ENOBUFS, … — is a
+// local problem, an `error` counted as such, never evidence that the port is closed.
+PortState StateOfConnectError(int error);
+
 class ConnectProber {
  public:
   struct Outcome {

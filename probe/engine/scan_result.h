@@ -11,9 +11,10 @@
 namespace narrowscan {
 
 // open: the handshake completed (or a SYN-ACK came back in --syn mode);
-// closed: refused (RST) or the host/network said unreachable;
+// closed: refused (RST) or the host said unreachable (EHOSTUNREACH);
 // timeout: no answer within the connect timeout;
-// error: a local failure (no descriptors, no route, …), see ScanResult::error.
+// error: a local failure (no descriptors, network unreachable: no route, …), counted
+// in the summary's `errors`, see ScanResult::error — never `closed`.
 enum class PortState : uint8_t { kOpen, kClosed, kTimeout, kError };
 const char* PortStateName(PortState state);
 

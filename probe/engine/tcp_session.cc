@@ -75,7 +75,7 @@ void TcpSession::OnConnect(const std::error_code& ec) {
     if (ec == asio::error::connection_refused) {
       result_.state = PortState::kClosed;
       Finish();
-    } else if (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable) {
+    } else if (ec == asio::error::host_unreachable) {
       result_.state = PortState::kClosed;
       Finish(ec.message());
     } else if (ec == asio::error::timed_out) {

@@ -1,5 +1,6 @@
 #include "probe/standalone/checkpoint.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstdio>
@@ -7,6 +8,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "common/atomic_file.h"
+#include "common/target_permutation.h"
 
 namespace narrowscan {
 namespace {
@@ -59,15 +63,36 @@ Status SaveCheckpoint(const std::string& path, const Checkpoint& c) {
       {"scan_hash", c.scan_hash},
       {"exclusions_hash", c.exclusions_hash},
       {"complete", c.complete}};
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) return Error{tmp + ": cannot write: " + std::strerror(errno)};
-  const std::string text = j.dump() + "\n";
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
-                  std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
-  std::fclose(f);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Error{path + ": cannot write the checkpoint: " + std::strerror(errno)};
+  Status written = WriteFileAtomically(path, j.dump() + "\n");
+  if (!written.ok()) return Error{path + ": cannot write the checkpoint: " + written.error()};
+  return Status::Ok();
+}
+
+Status CheckCheckpointWritable(const std::string& path) {
+  std::string tmp(path);
+  tmp.append(".tmp");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Error{path + ": the resume file cannot be written (" + std::strerror(errno) +
+                 "); nothing was sent"};
+  ::close(fd);
+  ::unlink(tmp.c_str());
+  if (::access(path.c_str(), F_OK) == 0 && ::access(path.c_str(), W_OK) != 0)
+    return Error{path + ": the resume file cannot be written (" + std::strerror(errno) +
+                 "); nothing was sent"};
+  return Status::Ok();
+}
+
+Status CheckCheckpointPositions(const std::string& path, const Checkpoint& c, uint64_t pairs) {
+  if (pairs == 0) return Status::Ok();
+  const uint32_t threads = c.threads == 0 ? 1 : c.threads;
+  for (uint32_t j = 0; j < threads; ++j) {
+    const uint64_t position = threads == 1 ? c.position : c.positions[j];
+    const TargetPermutation lane(pairs, c.seed, c.shard + j * c.shards, c.shards * threads);
+    if (position > lane.steps())
+      return Error{path + ": not a resume file: position " + std::to_string(position) +
+                   (threads == 1 ? "" : " of thread " + std::to_string(j + 1)) +
+                   " is past the end of the scan (" + std::to_string(lane.steps()) + ")"};
   }
   return Status::Ok();
 }

@@ -37,6 +37,13 @@ struct Checkpoint {
 };
 
 Status SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint);
+// Can `path` be written (atomically, through `<path>.tmp` in its folder)? Asked before
+// the first packet, so a scan that could never save its progress does not start.
+Status CheckCheckpointWritable(const std::string& path);
+// Every position of `checkpoint` lies within its lane's walk of `pairs` pairs
+// (TargetPermutation of the lane's sub-shard); errors name the path and the position.
+Status CheckCheckpointPositions(const std::string& path, const Checkpoint& checkpoint,
+                                uint64_t pairs);
 // nullopt when the file does not exist (a fresh scan); errors name the path.
 Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& path);
 

@@ -87,6 +87,8 @@ int RunScan(const ScanOptions& options) {
   checkpoint.threads = scan.config.threads;
   bool resuming = false;
   if (!options.resume_file.empty()) {
+    if (Status w = CheckCheckpointWritable(options.resume_file); !w.ok())
+      Fail(kExitBadInput, w.error());
     auto loaded = LoadCheckpoint(options.resume_file);
     if (!loaded.ok()) Fail(kExitBadInput, loaded.error());
     if (*loaded) {
@@ -113,6 +115,8 @@ int RunScan(const ScanOptions& options) {
                                 std::to_string(old.seed) + ", not " +
                                 std::to_string(*options.seed));
       }
+      if (Status p = CheckCheckpointPositions(options.resume_file, old, scan.space.Size()); !p.ok())
+        Fail(kExitBadInput, p.error());
       if (old.complete) {
         std::fprintf(stderr, "narrowscan-probe: %s: scan already complete\n",
                      options.resume_file.c_str());

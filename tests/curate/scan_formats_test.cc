@@ -87,6 +87,22 @@ TEST(MasscanJson, MalformedRecordsNameTheProblem) {
   EXPECT_FALSE(ParseScanLine(ScanFormat::kMasscanJson, "{not json").ok());
 }
 
+// Every JSON line format refuses a NUL byte (the parser would read it as the end of the
+// line and drop the rest) with the same words as `estimate`.
+TEST(ScanFormat, ANulByteIsAnErrorForItsLineInEveryJsonFormat) {
+  const std::string tail = std::string(1, '\0') + R"(,"extra":1})";
+  for (auto [format, head] :
+       {std::pair{ScanFormat::kMasscanJson,
+                  std::string(R"({"ip":"10.0.0.1","timestamp":"1","ports":[{"port":1}])")},
+        std::pair{ScanFormat::kHostsJsonl, std::string(R"({"ip":"10.0.0.1","open_ports":[80])")},
+        std::pair{ScanFormat::kProbeJsonl,
+                  std::string(R"({"ip":"10.0.0.1","port":80,"state":"open")")}}) {
+    auto r = ParseScanLine(format, head + tail);
+    ASSERT_FALSE(r.ok()) << head;
+    EXPECT_NE(r.error().find("NUL byte at column"), std::string::npos) << r.error();
+  }
+}
+
 TEST(MasscanList, OpenAndBannerWithHexEscapes) {
   auto open = ParseOk(ScanFormat::kMasscanList, "open tcp 80 192.0.2.9 1589470736");
   ASSERT_EQ(open.size(), 1u);

@@ -158,6 +158,22 @@ TEST(DeviceDbLoader, RefusalsNameFileAndLine) {
   }
 }
 
+// A hostile DB cannot make loading take minutes: the length and the compiled size of a
+// keyword regex are capped, and the error names the cap and the line.
+TEST(DeviceDbLoader, KeywordRegexesAreCappedInLengthAndProgramSize) {
+  const std::string keyword_at_4 = "[[device]]\nid = \"a\"\n[[device.keyword]]\nregex='";
+  const std::string long_one = LoadError(keyword_at_4 + std::string(17000, 'a') + "'\nweight=1\n");
+  EXPECT_EQ(long_one.rfind("db.toml:4: device 'a': regex '", 0), 0u) << long_one.substr(0, 300);
+  EXPECT_NE(long_one.find("regex of 17000 bytes is over the 16384-byte cap"), std::string::npos);
+  EXPECT_LT(long_one.size(), 600u) << "the pattern is not echoed whole";
+  std::string big;  // 808 bytes, about 101000 instructions
+  for (int i = 0; i < 101; ++i) big += "\\w{1000}";
+  const std::string huge = LoadError(keyword_at_4 + big + "'\nweight=1\n");
+  EXPECT_EQ(huge.rfind("db.toml:4: device 'a': regex '", 0), 0u) << huge.substr(0, 300);
+  EXPECT_NE(huge.find("instructions, over the cap of 100000"), std::string::npos) << huge;
+  EXPECT_EQ(LoadError(keyword_at_4 + std::string(16000, 'a') + "'\nweight=1\n"), "<loaded>");
+}
+
 TEST(DeviceDbLoader, WeightSumToleratesRounding) {
   // 0.1 * 10 is 0.9999999999999999 or 1.0000000000000002 depending on order: both load.
   std::string toml = "[[device]]\nid = \"a\"\n";

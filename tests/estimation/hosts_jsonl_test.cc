@@ -32,18 +32,26 @@ TEST(HostsJsonl, RefusesBadLinesWithAReason) {
   } kCases[] = {
       {"not json", "not valid JSON"},
       {"[1,2]", "not a JSON object"},
-      {R"({"open_ports":[80]})", "no \"ip\""},
-      {R"({"ip":7})", "\"ip\" must be a string"},
-      {R"({"ip":"a","open_ports":[0]})", "open port 0 is outside 1-65535"},
-      {R"({"ip":"a","open_ports":[70000]})", "open port 70000 is outside 1-65535"},
-      {R"({"ip":"a","open_ports":"80"})", "\"open_ports\" must be an array"},
-      {R"({"ip":"a","banners":[{"port":"80"}]})", "banners[0].port must be an integer"},
-      {R"({"ip":"a","banners":[{"banner":"x","banner_b64":"eA=="}]})",
+      {R"({"open_ports":[80]})", "missing \"ip\""},
+      {R"({"ip":7})", "\"ip\" is not a string"},
+      // The same checks as `ingest` (controller/estimation/json_line.h).
+      {R"({"ip":"999.1.1.1","open_ports":[80]})", "\"ip\": bad IPv4 address '999.1.1.1'"},
+      {R"({"ip":"a"})", "\"ip\": bad IPv4 address 'a'"},
+      {R"({"ip":"127.0.0.1","open_ports":[0]})", "open port 0 is outside 1-65535"},
+      {R"({"ip":"127.0.0.1","open_ports":[70000]})", "open port 70000 is outside 1-65535"},
+      {R"({"ip":"127.0.0.1","open_ports":"80"})", "\"open_ports\" must be an array"},
+      {R"({"ip":"127.0.0.1","banners":[{"port":"80"}]})", "banners[0].port must be an integer"},
+      {R"({"ip":"127.0.0.1","banners":[{"banner":"x","banner_b64":"eA=="}]})",
        "banners[0] has both \"banner\" and \"banner_b64\""},
-      {R"({"ip":"a","banners":[{"banner_b64":"***"}]})", "banners[0].banner_b64: base64: invalid"},
-      {R"({"ip":"a","banners":[{"tls":"x"}]})", "banners[0].tls must be an object"},
-      {R"({"ip":"a","banners":[1]})", "banners[0] is not an object"},
+      {R"({"ip":"127.0.0.1","banners":[{"banner_b64":"***"}]})",
+       "banners[0].banner_b64: base64: invalid"},
+      {R"({"ip":"127.0.0.1","banners":[{"tls":"x"}]})", "banners[0].tls must be an object"},
+      {R"({"ip":"127.0.0.1","banners":[1]})", "banners[0] is not an object"},
   };
+  // A NUL byte would end the line early for the JSON parser: an error, not a cut record.
+  auto cut = ParseHostLine(std::string(R"({"ip":"127.0.0.1"})") + '\0' + "garbage");
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error(), "NUL byte at column 19 (it would end the line early)");
   for (const auto& c : kCases) {
     auto host = ParseHostLine(c.line);
     ASSERT_FALSE(host.ok()) << c.line;

@@ -25,9 +25,15 @@ class ReportIngestTest : public ::testing::Test {
     ASSERT_TRUE(store_->AddProbe("p1", key_->PublicPem(), region_).ok());
     round_ = store_->CreateRound(60).value();
     ASSERT_TRUE(store_->store()
-                    .Exec("INSERT INTO fleet_round_probes(round_id, probe_id, plan_version) "
-                          "VALUES(" +
-                          std::to_string(round_) + ", 'p1', 1)")
+                    .Exec("INSERT INTO fleet_round_probes(round_id, probe_id, plan_version, "
+                          "planned_standard) VALUES(" +
+                          std::to_string(round_) + ", 'p1', 1, 1000)")
+                    .ok());
+    // The plan the batches are checked against: ports 80 and 443 (what a probe may send).
+    ASSERT_TRUE(store_->store()
+                    .Exec("INSERT INTO fleet_plans(probe_id, version, round_id, created_at, "
+                          "summary_json, chunks) VALUES('p1', 1, " +
+                          std::to_string(round_) + R"(, 0, '{"standard_ports":"80,443"}', x''))")
                     .ok());
   }
   void TearDown() override {
@@ -35,7 +41,8 @@ class ReportIngestTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   wire::Bytes Batch(uint64_t seq, std::vector<Ipv4> ips, bool done = false,
-                    const SigningKey* key = nullptr, const std::string& id = "p1") {
+                    const SigningKey* key = nullptr, const std::string& id = "p1",
+                    uint16_t port = 80) {
     wire::ReportBatch b;
     b.probe_id = id;
     b.round_id = static_cast<uint64_t>(round_);
@@ -43,7 +50,7 @@ class ReportIngestTest : public ::testing::Test {
     b.done = done;
     for (Ipv4 ip : ips)
       b.results.push_back({.ip = ip,
-                           .port = 80,
+                           .port = port,
                            .state = wire::PortState::kOpen,
                            .service = "http",
                            .banner = "HTTP/1.1 200 OK\r\n",
@@ -119,6 +126,50 @@ TEST_F(ReportIngestTest, ForgedBatchesAreRefusedAndStoreNothing) {
   EXPECT_EQ(Rows("fleet_batches"), 0);
   EXPECT_EQ(store_->RefusalCount(), 5);
   EXPECT_EQ(ingest.Ingest("p1", good).kind, IngestOutcome::kCommitted);
+}
+
+TEST_F(ReportIngestTest, BatchesBeyondWhatTheProbeWasAskedAreRefusedAndCountedPerProbe) {
+  ReportIngest ingest(*store_);
+  auto refusals = [&] {
+    auto st = store_->store().Prepare("SELECT COUNT(*) FROM fleet_refusals WHERE probe_id = 'p1'");
+    (void)st->Step();
+    return st->ColumnInt(0);
+  };
+  // A port its plan does not have (planting a service).
+  IngestOutcome o = ingest.Ingest("p1", Batch(1, {0x7F140001}, false, nullptr, "p1", 6379));
+  EXPECT_EQ(o.kind, IngestOutcome::kRefused);
+  EXPECT_NE(o.reason.find("port its plan for round"), std::string::npos) << o.reason;
+  EXPECT_FALSE(o.ack);
+  // Far more results than the plan's 1000 pairs.
+  std::vector<Ipv4> many;
+  for (Ipv4 ip = 0x7F140000; ip <= 0x7F1401FF; ++ip) many.push_back(ip);
+  EXPECT_EQ(ingest.Ingest("p1", Batch(1, many, false, nullptr, "p1", 80)).kind,
+            IngestOutcome::kCommitted);
+  EXPECT_EQ(ingest.Ingest("p1", Batch(2, many, false, nullptr, "p1", 443)).kind,
+            IngestOutcome::kCommitted);  // 1024 results: within the margin
+  o = ingest.Ingest("p1", Batch(3, many, false, nullptr, "p1", 443));
+  EXPECT_EQ(o.kind, IngestOutcome::kRefused);
+  EXPECT_NE(o.reason.find("where its plan has 1000 pairs"), std::string::npos) << o.reason;
+  // A round that has ended: refused, but acked so an honest late probe drops it.
+  ASSERT_TRUE(store_->store().Exec("UPDATE fleet_rounds SET state = 'done'").ok());
+  o = ingest.Ingest("p1", Batch(4, {0x7F140001}));
+  EXPECT_EQ(o.kind, IngestOutcome::kRefused);
+  EXPECT_NE(o.reason.find("has ended"), std::string::npos) << o.reason;
+  EXPECT_TRUE(o.ack);
+  EXPECT_EQ(o.acked_seq, 4u);
+  // What was committed before the round ended is still a duplicate, acked as such.
+  EXPECT_EQ(ingest.Ingest("p1", Batch(1, many, false, nullptr, "p1", 80)).kind,
+            IngestOutcome::kDuplicate);
+  EXPECT_EQ(refusals(), 3);
+  EXPECT_EQ(Rows("fleet_results"), 1024);
+}
+
+TEST_F(ReportIngestTest, ARoundWithoutAPlanForTheProbeTakesNothing) {
+  ASSERT_TRUE(store_->store().Exec("DELETE FROM fleet_plans").ok());
+  ReportIngest ingest(*store_);
+  IngestOutcome o = ingest.Ingest("p1", Batch(1, {0x7F140001}));
+  EXPECT_EQ(o.kind, IngestOutcome::kRefused);
+  EXPECT_NE(o.reason.find("no plan of round"), std::string::npos) << o.reason;
 }
 
 }  // namespace

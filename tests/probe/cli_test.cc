@@ -291,6 +291,33 @@ TEST_F(ProbeCli, ResumeRefusesAnotherScan) {
   EXPECT_NE(err.find("--threads 2"), std::string::npos) << err;
 }
 
+// A resume file that could never be saved is refused before the first packet, and one
+// whose position lies past the end of the scan is refused instead of silently clamped.
+TEST_F(ProbeCli, ResumeRefusesAnUnwritablePathAndPositionsPastTheEnd) {
+  std::string err;
+  EXPECT_EQ(Run({"scan", "--targets", "127.77.24.0/30", "--ports", "7", "--no-default-excludes",
+                 "--resume", Path("no/such/folder/resume"), "--output", Path("out")},
+                nullptr, &err),
+            2);
+  EXPECT_NE(err.find("no/such/folder/resume: the resume file cannot be written"), std::string::npos)
+      << err;
+  EXPECT_FALSE(fs::exists(Path("out"))) << "the scan did not start";
+
+  ASSERT_EQ(Run({"scan", "--targets", "127.77.24.0/30", "--ports", "7", "--no-default-excludes",
+                 "--resume", Path("resume"), "--output", Path("out")}),
+            0);
+  auto checkpoint = nlohmann::json::parse(Read(Path("resume")));
+  for (auto& position : checkpoint["positions"]) position = 1000000;  // one per thread
+  checkpoint["complete"] = false;
+  std::ofstream(Path("resume")) << checkpoint.dump();
+  EXPECT_EQ(Run({"scan", "--targets", "127.77.24.0/30", "--ports", "7", "--no-default-excludes",
+                 "--resume", Path("resume"), "--output", Path("out")},
+                nullptr, &err),
+            2);
+  EXPECT_NE(err.find("position 1000000"), std::string::npos) << err;
+  EXPECT_NE(err.find("is past the end of the scan"), std::string::npos) << err;
+}
+
 TEST_F(ProbeCli, SynWithoutRawSocketsFailsClearly) {
   if (::geteuid() != 0) {
     std::string err;

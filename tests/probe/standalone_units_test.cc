@@ -6,11 +6,14 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "common/target_permutation.h"
+#include "probe/engine/connect_prober.h"
 #include "probe/engine/target_space.h"
 #include "probe/grabbers/tls_certificate.h"
 #include "probe/standalone/checkpoint.h"
@@ -205,6 +208,33 @@ TEST(TlsCertificate, Rfc4514MostSpecificFirstWithEscapes) {
   EXPECT_EQ(info->not_after, "2035-01-02T03:04:05Z");
   EXPECT_EQ(info->sha256_fingerprint.size(), 64u);
   EXPECT_FALSE(DescribeCertificateDer(std::vector<uint8_t>{0x30, 0x03, 0x01}).ok());
+}
+
+// A local failure is an error, never evidence that a port is closed (issue 14).
+TEST(ConnectErrors, LocalFailuresAreErrorsNotClosed) {
+  EXPECT_EQ(StateOfConnectError(ECONNREFUSED), PortState::kClosed);
+  EXPECT_EQ(StateOfConnectError(EHOSTUNREACH), PortState::kClosed);  // a router's answer
+  EXPECT_EQ(StateOfConnectError(ENETUNREACH), PortState::kError);    // no route here
+  EXPECT_EQ(StateOfConnectError(EACCES), PortState::kError);
+  EXPECT_EQ(StateOfConnectError(ENOBUFS), PortState::kError);
+  EXPECT_EQ(StateOfConnectError(EADDRNOTAVAIL), PortState::kError);
+}
+
+TEST(Checkpoint, PositionsPastTheEndOfTheWalkAreRefused) {
+  Checkpoint c;
+  c.seed = 7;
+  const TargetPermutation walk(100, 7, 0, 1);
+  c.position = walk.steps();
+  EXPECT_TRUE(CheckCheckpointPositions("r", c, 100).ok());
+  c.position = walk.steps() + 1;
+  Status past = CheckCheckpointPositions("r", c, 100);
+  ASSERT_FALSE(past.ok());
+  EXPECT_NE(past.error().find("r: not a resume file: position"), std::string::npos);
+  c.threads = 2;
+  c.positions = {0, TargetPermutation(100, 7, 1, 2).steps() + 1};
+  past = CheckCheckpointPositions("r", c, 100);
+  ASSERT_FALSE(past.ok());
+  EXPECT_NE(past.error().find("of thread 2"), std::string::npos) << past.error();
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "common/nearest_key.h"
+#include "common/printable.h"
+
 namespace narrowscan::testbed {
 namespace {
 
@@ -46,7 +49,9 @@ class Reader {
   Status OnlyKeys(const toml::table& table, std::initializer_list<std::string_view> allowed) const {
     for (const auto& [key, value] : table) {
       if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-        return At(value, fmt::format("unknown key '{}'", key.str()));
+        const std::vector<std::string_view> known(allowed);
+        return At(value, fmt::format("unknown key '{}'{}", Printable(key.str()),
+                                     DidYouMean(key.str(), known)));
       }
     }
     return Status::Ok();

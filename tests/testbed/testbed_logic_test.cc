@@ -169,6 +169,19 @@ TEST(PopulationSpec, ErrorsNameFileAndLine) {
   EXPECT_NE(bad_template.error().find("t.toml:9"), std::string::npos) << bad_template.error();
 }
 
+TEST(PopulationSpec, UnknownKeyNamesTheNearestKnownOne) {
+  auto typo =
+      ParsePopulationSpec("[population]\nranges=[\"127.1.0.0/24\"]\nchange_cout=2\n", "u.toml");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.error().find("u.toml:3: unknown key 'change_cout' (did you mean 'change_count'?)"),
+            std::string::npos)
+      << typo.error();
+  auto raw =
+      ParsePopulationSpec("[population]\nranges=[\"127.1.0.0/24\"]\n\"a\\u001b[2J\"=1\n", "v.toml");
+  ASSERT_FALSE(raw.ok());
+  EXPECT_EQ(raw.error().find('\x1b'), std::string::npos) << "control characters are escaped";
+}
+
 TEST(Population, PlacementIsDeterministicAndInsideTheRanges) {
   Population a = MakePopulation(), b = MakePopulation();
   ASSERT_EQ(a.hosts.size(), 35u);

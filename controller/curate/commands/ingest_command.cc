@@ -1,6 +1,7 @@
 // `narrowscan ingest FILE… --format F [--dataset NAME]` and `narrowscan ingest --round N`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,7 @@ struct IngestOptions {
   int64_t round = -1;
   bool replace = false;
   bool json = false;
+  bool skip_invalid = false;
   size_t max_reported = 20;
 };
 
@@ -115,6 +117,14 @@ void RunIngest(const IngestOptions& o) {
                 static_cast<unsigned long long>(total.records),
                 static_cast<unsigned long long>(total.malformed));
   }
+  // Like `estimate`: the good records are in, but a file with malformed records is not
+  // a success unless the caller said it expects some.
+  if (total.malformed > 0 && !o.skip_invalid)
+    throw CommandExit{
+        kExitBadInput,
+        fmt::format("{} malformed records (the first {} are above); give "
+                    "--skip-invalid to accept a file with some",
+                    total.malformed, std::min<uint64_t>(total.malformed, o.max_reported))};
 }
 
 }  // namespace
@@ -132,7 +142,9 @@ void RegisterIngestCommand(CLI::App* app) {
   cmd->add_flag("--replace", o->replace, "Empty the dataset first (its review decisions are kept)");
   cmd->add_option("--max-reported", o->max_reported, "Malformed records printed at most")
       ->capture_default_str();
-  AddStoreOption(cmd, &o->store);
+  cmd->add_flag("--skip-invalid", o->skip_invalid,
+                "Malformed records are skipped and reported, the exit code stays 0");
+  AddStoreOption(cmd, &o->store, StoreUse::kSetUp);
   AddJsonOption(cmd, &o->json);
   cmd->callback([o] {
     if (o->round < 0 && o->format.empty() && !o->files.empty())
