@@ -18,16 +18,17 @@ void AddStoreOption(CLI::App* command, std::string* path, StoreUse use) {
       ->add_option("--store", *path,
                    "SQLite store (default: $NARROWSCAN_STORE, else ./narrowscan.db)")
       ->capture_default_str();
-  if (use == StoreUse::kExisting) {
-    command->parse_complete_callback([path] {
-      std::error_code ec;
-      if (!std::filesystem::exists(*path, ec))
-        throw CommandExit{kExitBadInput,
-                          "store '" + Printable(*path) +
-                              "' does not exist (probes add, targets add, exclude add or "
-                              "ingest create one; check --store / $NARROWSCAN_STORE)"};
-    });
-  }
+  if (use == StoreUse::kExisting)
+    command->parse_complete_callback([path] { RequireExistingStore(*path); });
+}
+
+void RequireExistingStore(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw CommandExit{kExitBadInput, "store '" + Printable(path) +
+                                         "' does not exist (probes add, targets add, exclude "
+                                         "add or ingest create one; check --store / "
+                                         "$NARROWSCAN_STORE)"};
 }
 
 void AddJsonOption(CLI::App* command, bool* json) {

@@ -21,9 +21,13 @@ struct CommandExit {
 // that set a store up (probes add, targets add, exclude add, ingest) create it; every
 // other command refuses a store that does not exist (exit 2) rather than create an
 // empty one and report nothing, which would hide a mistyped path.
-enum class StoreUse { kExisting, kSetUp };
+// kWhenUsed: the command reads the store only in some modes and calls
+// RequireExistingStore() itself when it does.
+enum class StoreUse { kExisting, kSetUp, kWhenUsed };
 std::string DefaultStorePath();
 void AddStoreOption(CLI::App* command, std::string* path, StoreUse use = StoreUse::kExisting);
+// Throws CommandExit (exit 2) when `path` does not exist.
+void RequireExistingStore(const std::string& path);
 // --json
 void AddJsonOption(CLI::App* command, bool* json);
 

@@ -186,11 +186,20 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
   if (!state_row.ok()) return fail(state_row.error());
   const bool ended = *state_row && state.ColumnText(0) == "done";
   state.Reset();
-  auto scope = Scope(probe_id, round);
-  if (!scope.ok()) return Error{fmt::format("probe '{}': {}", probe_id, scope.error())};
-  ReportScope bounds = **scope;
-  bounds.set_planned_pairs(planned_pairs);
-  if (Status s = bounds.Check(batch, ended, results_so_far); !s.ok()) {
+  auto check = [&]() -> Status {
+    auto scope = Scope(probe_id, round);
+    if (!scope.ok()) return Error{scope.error()};
+    ReportScope bounds = **scope;
+    bounds.set_planned_pairs(planned_pairs);
+    return bounds.Check(batch, ended, results_so_far);
+  };
+  Status in_scope = check();
+  if (!in_scope.ok() && !ended) {
+    // The cached port sets may predate a plan made for this round since: read them again.
+    scopes_.erase({probe_id, round});
+    in_scope = check();
+  }
+  if (Status s = in_scope; !s.ok()) {
     out.kind = IngestOutcome::kRefused;
     out.reason = fmt::format("probe '{}': {}", probe_id, s.error());
     out.ack = ended;  // nothing of an ended round will be taken: let the probe drop it

@@ -71,6 +71,7 @@ void RunSweep(SweepOptions& o) {
   if (!o.input.empty()) {
     hosts = ReadHostsJsonl(o.input);
   } else {
+    RequireExistingStore(o.store);
     auto store = Store::Open(o.store);
     if (!store.ok()) throw CommandExit{kExitFailed, store.error()};
     auto loaded = LoadRoundHosts(**store, o.round);
@@ -169,7 +170,7 @@ void RegisterSweepCommand(CLI::App* app) {
   cmd->add_option("--db", o->db, "Device DB file or folder, repeatable; 'default' = shipped DB");
   cmd->add_option("--input", o->input,
                   "Hosts JSONL (design §7), '-' for stdin; default: the store");
-  AddStoreOption(cmd, &o->store);
+  AddStoreOption(cmd, &o->store, StoreUse::kWhenUsed);  // not with --input
   cmd->add_option("--round", o->round, "Round to read from the store (0 = latest)")
       ->capture_default_str();
   cmd->add_option("--th-from", o->grid.th_from, "Lowest threshold")->capture_default_str();

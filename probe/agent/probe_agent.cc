@@ -16,6 +16,7 @@
 #include "common/atomic_file.h"
 #include "common/printable.h"
 #include "common/refusal_log.h"
+#include "common/target_permutation.h"
 #include "common/wire/ack_codec.h"
 #include "common/wire/exclusions_codec.h"
 #include "common/wire/plan_codec.h"
@@ -327,6 +328,15 @@ class ProbeAgent::Impl {
     if (clipped.space.Empty()) {
       finished_ = true;
       return;
+    }
+    if (resume && total_pairs_ <= (uint64_t{1} << 48) &&
+        state_.position > TargetPermutation(total_pairs_, sc.seed, sc.shard, sc.shards).steps()) {
+      // A saved position past the end of the walk is not one this round can have: redo
+      // the round rather than silently skip (or clamp) an unknown part of it.
+      Log(fmt::format("state: position {} is past the end of round {}; scanning it from the start",
+                      state_.position, state_.round));
+      state_.position = 0;
+      sc.start_position = 0;
     }
     // Callbacks of a replaced engine (still draining) must not touch the new round.
     const uint64_t generation = ++generation_;

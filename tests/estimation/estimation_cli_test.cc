@@ -106,6 +106,23 @@ TEST_F(EstimationCli, EstimateReportsBadLinesAndExitCode) {
   EXPECT_EQ(nlohmann::json::parse(ports.out)["matches"][0]["port_score"], 1.0);
 }
 
+// A flood of bad lines is counted, not echoed line by line; a NUL byte cuts no line short.
+TEST_F(EstimationCli, ManyBadLinesArePrintedOnlyUpToACap) {
+  Write("db.toml", kDb);
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += "{broken\n";
+  text += std::string(R"({"ip":"127.0.0.1","open_ports":[80]})") + '\0' + "tail\n";
+  Write("hosts.jsonl", text);
+  const Outcome o = Run("estimate --db " + Path("db.toml").string() + " --max-reported 3 --input " +
+                        Path("hosts.jsonl").string() + " --output " + Path("est.jsonl").string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("hosts.jsonl:3: not valid JSON, skipped"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("hosts.jsonl:4:"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("… 498 more bad lines not shown"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("501 bad input lines skipped"), std::string::npos) << o.err;
+  EXPECT_EQ(Read(Path("est.jsonl")), "") << "the cut line is not estimated";
+}
+
 TEST_F(EstimationCli, EstimateRefusesBadDbAndUsage) {
   Write("bad.toml",
         "[[device]]\nid = \"x\"\ntype = \"toaster\"\n[[device.keyword]]\nregex='a'\nweight=1\n");

@@ -164,6 +164,19 @@ TEST_F(ReportIngestTest, BatchesBeyondWhatTheProbeWasAskedAreRefusedAndCountedPe
   EXPECT_EQ(Rows("fleet_results"), 1024);
 }
 
+TEST_F(ReportIngestTest, APlanMadeLaterInTheRoundWidensWhatTheProbeMaySend) {
+  ReportIngest ingest(*store_);
+  ASSERT_EQ(ingest.Ingest("p1", Batch(1, {0x7F140001})).kind, IngestOutcome::kCommitted);
+  ASSERT_TRUE(store_->store()
+                  .Exec("INSERT INTO fleet_plans(probe_id, version, round_id, created_at, "
+                        "summary_json, chunks) VALUES('p1', 2, " +
+                        std::to_string(round_) +
+                        R"(, 0, '{"standard_ports":"80","profiles":[{"ports":"8443"}]}', x''))")
+                  .ok());
+  EXPECT_EQ(ingest.Ingest("p1", Batch(2, {0x7F140001}, false, nullptr, "p1", 8443)).kind,
+            IngestOutcome::kCommitted);
+}
+
 TEST_F(ReportIngestTest, ARoundWithoutAPlanForTheProbeTakesNothing) {
   ASSERT_TRUE(store_->store().Exec("DELETE FROM fleet_plans").ok());
   ReportIngest ingest(*store_);

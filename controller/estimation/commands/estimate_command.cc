@@ -28,6 +28,8 @@ struct EstimateOptions {
   std::string output = "-";
   bool skip_invalid = false;
   bool json = false;
+  size_t max_reported = 20;  // bad lines printed; the rest only counted (a flood of bad
+                             // input must not flood the terminal or a log)
 };
 
 void RunEstimate(const EstimateOptions& o) {
@@ -70,16 +72,16 @@ void RunEstimate(const EstimateOptions& o) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     if (line.size() > kMaxLineBytes) {
-      ++bad;
-      std::fprintf(stderr, "%s:%zu: line longer than %zu bytes, skipped\n", input_name.c_str(),
-                   line_number, kMaxLineBytes);
+      if (++bad <= o.max_reported)
+        std::fprintf(stderr, "%s:%zu: line longer than %zu bytes, skipped\n", input_name.c_str(),
+                     line_number, kMaxLineBytes);
       continue;
     }
     auto host = ParseHostLine(line);
     if (!host.ok()) {
-      ++bad;
-      std::fprintf(stderr, "%s:%zu: %s, skipped\n", input_name.c_str(), line_number,
-                   host.error().c_str());
+      if (++bad <= o.max_reported)
+        std::fprintf(stderr, "%s:%zu: %s, skipped\n", input_name.c_str(), line_number,
+                     host.error().c_str());
       continue;
     }
     const std::vector<DeviceMatch> found = estimator->Estimate(host.value());
@@ -97,6 +99,8 @@ void RunEstimate(const EstimateOptions& o) {
       }
     }
   }
+  if (bad > o.max_reported)
+    std::fprintf(stderr, "… %zu more bad lines not shown\n", bad - o.max_reported);
   out->flush();
   if (!*out)
     throw CommandExit{kExitFailed, (o.output == "-" ? "<stdout>" : o.output) + ": write error"};
@@ -142,6 +146,8 @@ void RegisterEstimateCommand(CLI::App* app) {
   cmd->add_option("--output", o->output, "Estimates JSONL file, - for stdout")
       ->capture_default_str();
   cmd->add_flag("--skip-invalid", o->skip_invalid, "Skip (and report) invalid DB entries");
+  cmd->add_option("--max-reported", o->max_reported, "Bad input lines printed at most")
+      ->capture_default_str();
   AddJsonOption(cmd, &o->json);
   cmd->callback([o] { RunEstimate(*o); });
 }
