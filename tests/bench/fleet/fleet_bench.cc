@@ -133,13 +133,25 @@ int main(int argc, char** argv) {
                                                            base + o.probes * per_probe - 1)}}));
       !s.ok())
     Die(s.error());
+  // Round 1 is planned as the service plans it (every probe sweeps its region with the
+  // standard set), since the controller takes only results its plans asked for. The
+  // standard set holds every port of the banner pool.
+  fleet::PlanSettings plan_settings;
+  plan_settings.planner.standard_ports = fleet::DefaultStandardPorts();
+  for (const auto& [port, banner] : pool) plan_settings.planner.standard_ports.push_back(port);
+  std::sort(plan_settings.planner.standard_ports.begin(), plan_settings.planner.standard_ports.end());
+  plan_settings.planner.standard_ports.erase(
+      std::unique(plan_settings.planner.standard_ports.begin(),
+                  plan_settings.planner.standard_ports.end()),
+      plan_settings.planner.standard_ports.end());
+  plan_settings.planner.discovery_slices = 16;
+  auto plan_key = SigningKey::Generate();
+  if (!plan_key.ok()) Die(plan_key.error());
   const int64_t round = (*store)->CreateRound(3600).value();
+  if (auto first = fleet::PlanRound(**store, round, plan_settings, *plan_key); !first.ok())
+    Die(first.error());
   (void)(*store)->store().Exec(
       fmt::format("UPDATE fleet_rounds SET state='running' WHERE id={}", round));
-  for (int p = 0; p < o.probes; ++p)
-    (void)(*store)->store().Exec(fmt::format(
-        "INSERT INTO fleet_round_probes(round_id, probe_id, plan_version) VALUES({}, 'b{}', 1)",
-        round, p));
 
   fleet::ControllerConfig config;
   config.mqtt.uri = fmt::format("tcp://127.0.0.1:{}", port);
@@ -239,7 +251,7 @@ int main(int argc, char** argv) {
   (*link)->Stop();
   const double est_cpu_start = ThreadCpuSeconds();
   fleet::HostUpdateOptions update;
-  update.standard_ports = fleet::DefaultStandardPorts();
+  update.standard_ports = plan_settings.planner.standard_ports;
   update.batch = 20000;
   auto estimated = fleet::EstimateDirtyHosts(**store, *estimator, update);
   if (!estimated.ok()) Die(estimated.error());
@@ -257,11 +269,6 @@ int main(int argc, char** argv) {
   const double learn_s = Seconds(learn_start);
   const auto plan_start = std::chrono::steady_clock::now();
   const int64_t next = (*store)->CreateRound(3600).value();
-  fleet::PlanSettings plan_settings;
-  plan_settings.planner.standard_ports = fleet::DefaultStandardPorts();
-  plan_settings.planner.discovery_slices = 16;
-  auto plan_key = SigningKey::Generate();
-  if (!plan_key.ok()) Die(plan_key.error());
   auto plans = fleet::PlanRound(**store, next, plan_settings, *plan_key);
   if (!plans.ok()) Die(plans.error());
   const double plan_s = Seconds(plan_start);
