@@ -345,12 +345,14 @@ Status FleetStore::SetRoundProbeDone(int64_t round_id, const std::string& probe_
   return st->Run();
 }
 
-Result<bool> FleetStore::ProbeHasCompletedRound(const std::string& probe_id) {
-  NS_TRY_PREPARE(st, "SELECT 1 FROM fleet_round_probes WHERE probe_id = ? AND done = 1 LIMIT 1");
+Result<FleetStore::ProbeHistory> FleetStore::History(const std::string& probe_id) {
+  NS_TRY_PREPARE(st,
+                 "SELECT COALESCE(SUM(done), 0), COALESCE(MIN(round_id), 0) "
+                 "FROM fleet_round_probes WHERE probe_id = ?");
   st->Bind(1, probe_id);
   auto row = st->Step();
   if (!row.ok()) return Error{row.error()};
-  return *row;
+  return ProbeHistory{static_cast<uint64_t>(st->ColumnInt(0)), st->ColumnInt(1)};
 }
 
 }  // namespace narrowscan::fleet

@@ -89,7 +89,13 @@ class FleetStore {
   // The round's counters summed over its probes.
   Result<RoundCounters> RoundTotal(int64_t round_id);
   Status SetRoundProbeDone(int64_t round_id, const std::string& probe_id);
-  Result<bool> ProbeHasCompletedRound(const std::string& probe_id);
+  // A probe's history: the rounds it completed and the first round it took part in
+  // (0 when none).
+  struct ProbeHistory {
+    uint64_t completed_rounds = 0;
+    int64_t first_round = 0;
+  };
+  Result<ProbeHistory> History(const std::string& probe_id);
 
   // Small key/value settings the service keeps (e.g. plan versions).
   Result<std::optional<std::string>> Meta(const std::string& key);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <type_traits>
 #include <nlohmann/json.hpp>
 
 #include "common/port_list.h"
@@ -96,18 +95,6 @@ std::vector<uint16_t> LivenessPorts(const LearnedProfiles& learned,
   return CoverPorts(sets, standard, max_ports);
 }
 
-// The probe's history: how many rounds it completed and the first it took part in.
-Result<std::pair<uint64_t, int64_t>> ProbeHistory(Store& db, const std::string& probe_id) {
-  auto st = db.Prepare(
-      "SELECT COALESCE(SUM(done), 0), COALESCE(MIN(round_id), 0) FROM fleet_round_probes "
-      "WHERE probe_id = ?");
-  if (!st.ok()) return Error{st.error()};
-  st->Bind(1, probe_id);
-  auto row = st->Step();
-  if (!row.ok()) return Error{row.error()};
-  return std::pair<uint64_t, int64_t>{static_cast<uint64_t>(st->ColumnInt(0)), st->ColumnInt(1)};
-}
-
 }  // namespace
 
 Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
@@ -140,14 +127,14 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
     const RangeSet scope = probe.region.Intersection(*targets).Subtract(*excluded);
     auto hosts = KnownHostsIn(db, scope, *learned, settings.profiles);
     if (!hosts.ok()) return Error{hosts.error()};
-    auto history = ProbeHistory(db, probe.id);
+    auto history = fleet.History(probe.id);
     if (!history.ok()) return Error{history.error()};
-    const bool first_round = history->first == 0;
+    const bool first_round = history->completed_rounds == 0;
     DiscoveryHints hints;
     hints.liveness_ports = liveness;
     hints.bootstrap_ports = settings.bootstrap_liveness_ports;
-    hints.completed_rounds = history->first;
-    hints.probe_first_round = history->second == 0 ? round_id : history->second;
+    hints.completed_rounds = history->completed_rounds;
+    hints.probe_first_round = history->first_round == 0 ? round_id : history->first_round;
     const ProbePlan plan = MakeProbePlan(settings.planner, scope, *hosts,
                                          static_cast<uint64_t>(round_id), first_round, hints);
     for (const auto& [id, saving] : plan.savings) {
@@ -229,16 +216,10 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& fleet, int64_t round_id,
         "INSERT INTO fleet_host_plans(ip, planned_round, scanned_ports) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(ip) DO UPDATE SET planned_round = ?2, scanned_ports = ?3");
     if (!mark.ok()) return Error{mark.error()};
-    auto known = [&hosts](Ipv4 ip) {
-      return std::binary_search(hosts->begin(), hosts->end(), ip,
-                                [](const auto& a, const auto& b) {
-                                  using A = std::decay_t<decltype(a)>;
-                                  if constexpr (std::is_same_v<A, KnownHost>) {
-                                    return a.ip < b;
-                                  } else {
-                                    return a < b.ip;
-                                  }
-                                });
+    auto known = [&hosts](Ipv4 ip) {  // hosts are sorted by address
+      auto it = std::lower_bound(hosts->begin(), hosts->end(), ip,
+                                 [](const KnownHost& h, Ipv4 a) { return h.ip < a; });
+      return it != hosts->end() && it->ip == ip;
     };
     for (size_t i = 0; i < plan.profiles.size(); ++i) {
       const bool liveness_set =
