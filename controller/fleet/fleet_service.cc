@@ -41,7 +41,7 @@ FleetService::FleetService(const ControllerConfig& config, FleetStore& store, Mq
       link_(link),
       key_(std::move(key)),
       estimator_(estimator),
-      ingest_(store),
+      ingest_(store, key_),
       refusals_(
           [](const std::string& line) { spdlog::warn("{}", Printable(line)); }) {}
 
