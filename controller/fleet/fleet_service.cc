@@ -202,7 +202,10 @@ Status FleetService::CloseRound(int64_t round_id, const std::string& reason) {
 Status FleetService::Advance() {
   if (link_.Connected() && link_.ConnectCount() != seen_connects_) {
     // A (re)connect: the broker may have lost retained messages.
-    if (PublishLatestPlans().ok() && PublishExclusions().ok())
+    bool published = true;
+    for (const auto& [topic, payload] : retain_on_connect_)
+      published = link_.Publish(topic, payload, true).ok() && published;
+    if (published && PublishLatestPlans().ok() && PublishExclusions().ok())
       seen_connects_ = link_.ConnectCount();
   }
   if (link_.Connected() && store_.ExclusionVersion() != published_exclusion_version_)

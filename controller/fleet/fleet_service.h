@@ -49,6 +49,12 @@ class FleetService {
 
   const ServiceCounters& counters() const { return counters_; }
 
+  // A retained message published on every (re)connect, as the plans and the exclusion
+  // list are (the broker may have lost it): e.g. the client id's holder record.
+  void RetainOnConnect(std::string topic, std::string payload) {
+    retain_on_connect_.emplace_back(std::move(topic), std::move(payload));
+  }
+
  private:
   void Handle(const MqttMessage& message);
   Status Advance();
@@ -70,6 +76,7 @@ class FleetService {
   uint64_t seen_connects_ = 0;
   int64_t published_exclusion_version_ = -1;
   int64_t last_estimate_ns_ = 0;
+  std::vector<std::pair<std::string, std::string>> retain_on_connect_;
 };
 
 }  // namespace narrowscan::fleet
