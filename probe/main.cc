@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "controller/cli/cli_options.h"
+#include "common/cli/exit_codes.h"
 #include "probe/agent/run_command.h"
 #include "probe/standalone/scan_command.h"
 

@@ -1,21 +1,14 @@
-// Options every `narrowscan` subcommand shares, so each is spelled one way.
+// Options every `narrowscan` subcommand shares, so each is spelled one way. Only the
+// controller's: the exit codes both binaries share are common/cli/exit_codes.h.
 #ifndef NARROWSCAN_CONTROLLER_CLI_CLI_OPTIONS_H_
 #define NARROWSCAN_CONTROLLER_CLI_CLI_OPTIONS_H_
 
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "common/cli/exit_codes.h"
+
 namespace narrowscan {
-
-// Exit codes of the design: 0 success, 1 failed operation, 2 bad usage or input.
-enum ExitCode : int { kExitOk = 0, kExitFailed = 1, kExitBadInput = 2 };
-
-// Thrown from a subcommand callback to end the process with `code` after printing
-// `message` to stderr (main() catches it). Keeps callbacks free of exit() calls.
-struct CommandExit {
-  int code;
-  std::string message;
-};
 
 // --store FILE (default: $NARROWSCAN_STORE, else ./narrowscan.db). Only the commands
 // that set a store up (probes add, targets add, exclude add, ingest) create it; every

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "controller/cli/cli_options.h"
+#include "common/cli/exit_codes.h"
 #include "probe/agent/probe_agent.h"
 
 namespace narrowscan {

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "controller/cli/cli_options.h"
+#include "common/cli/exit_codes.h"
 #include "probe/engine/scan_engine.h"
 #include "probe/standalone/checkpoint.h"
 #include "probe/standalone/hosts_grouping.h"
