@@ -13,9 +13,9 @@
 // or outside its range as "FILE:LINE: key: problem" instead of falling back.
 //
 // ReadMqttTable() reads the [mqtt] table both services share into anything with
-// MqttConfig's fields (probe/agent/mqtt_link.h); it is a template because common/
-// sits below the MQTT link and must not depend on it. The URI is checked
-// (CheckMqttUri: parseable, no credentials in it).
+// MqttConfig's fields (common/mqtt/mqtt_link.h); it is a template because ns_common
+// sits below the MQTT link (ns_mqtt_link, which links Paho) and must not depend on it.
+// The URI is checked (CheckMqttUri: parseable, no credentials in it).
 #ifndef NARROWSCAN_COMMON_TOML_CONFIG_FILE_H_
 #define NARROWSCAN_COMMON_TOML_CONFIG_FILE_H_
 

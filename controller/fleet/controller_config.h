@@ -44,7 +44,7 @@
 
 #include "common/result.h"
 #include "controller/fleet/round_planning.h"
-#include "probe/agent/mqtt_link.h"
+#include "common/mqtt/mqtt_link.h"
 
 namespace narrowscan::fleet {
 

@@ -29,7 +29,7 @@
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/host_update.h"
 #include "controller/fleet/report_ingest.h"
-#include "probe/agent/mqtt_link.h"
+#include "common/mqtt/mqtt_link.h"
 
 namespace narrowscan::fleet {
 

@@ -23,7 +23,7 @@
 
 #include "common/result.h"
 #include "common/signature.h"
-#include "probe/agent/mqtt_link.h"
+#include "common/mqtt/mqtt_link.h"
 #include "probe/agent/probe_config.h"
 #include "probe/agent/spool.h"
 

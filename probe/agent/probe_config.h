@@ -27,7 +27,7 @@
 
 #include "common/range_set.h"
 #include "common/result.h"
-#include "probe/agent/mqtt_link.h"
+#include "common/mqtt/mqtt_link.h"
 #include "probe/engine/scan_config.h"
 
 namespace narrowscan {

@@ -31,7 +31,7 @@
 #include "controller/fleet/host_update.h"
 #include "controller/fleet/profile_store.h"
 #include "controller/fleet/round_planning.h"
-#include "probe/agent/mqtt_link.h"
+#include "common/mqtt/mqtt_link.h"
 
 using namespace narrowscan;
 namespace fs = std::filesystem;

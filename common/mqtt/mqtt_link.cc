@@ -1,4 +1,4 @@
-#include "probe/agent/mqtt_link.h"
+#include "common/mqtt/mqtt_link.h"
 
 #include <fmt/format.h>
 #include <mqtt/async_client.h>

@@ -8,8 +8,8 @@
 // Receive() on the caller's thread, so all the application's state stays
 // single-threaded. Publish() fails fast when disconnected: callers keep their own
 // copy (spool, store) and publish again after a reconnect.
-#ifndef NARROWSCAN_PROBE_AGENT_MQTT_LINK_H_
-#define NARROWSCAN_PROBE_AGENT_MQTT_LINK_H_
+#ifndef NARROWSCAN_COMMON_MQTT_MQTT_LINK_H_
+#define NARROWSCAN_COMMON_MQTT_MQTT_LINK_H_
 
 #include <chrono>
 #include <cstdint>
@@ -81,4 +81,4 @@ class MqttLink {
 
 }  // namespace narrowscan
 
-#endif  // NARROWSCAN_PROBE_AGENT_MQTT_LINK_H_
+#endif  // NARROWSCAN_COMMON_MQTT_MQTT_LINK_H_
