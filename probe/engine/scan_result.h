@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/ipv4.h"
+#include "probe/grabbers/tls_info.h"
 
 namespace narrowscan {
 
@@ -17,18 +18,6 @@ namespace narrowscan {
 // in the summary's `errors`, see ScanResult::error — never `closed`.
 enum class PortState : uint8_t { kOpen, kClosed, kTimeout, kError };
 const char* PortStateName(PortState state);
-
-// The peer certificate of a TLS service. Names are RFC 4514 strings, most specific
-// RDN first ("CN=cam.example,O=Acme\, Inc.,C=JP"); times are UTC "YYYY-MM-DDTHH:MM:SSZ".
-struct TlsInfo {
-  std::string subject;
-  std::string issuer;
-  std::string serial;  // lower-case hex, no separators
-  std::string not_before, not_after;
-  std::string sha256_fingerprint;  // lower-case hex of SHA-256 over the DER certificate
-  std::string version;             // negotiated protocol, e.g. "TLSv1.2"
-  std::string cipher;
-};
 
 struct ScanResult {
   Ipv4 ip = 0;

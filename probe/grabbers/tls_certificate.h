@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "probe/engine/scan_result.h"
+#include "probe/grabbers/tls_info.h"
 
 // mbedTLS type (2.28 declares it as a tagged struct).
 struct mbedtls_x509_crt;

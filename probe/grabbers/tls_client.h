@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "common/result.h"
-#include "probe/engine/scan_result.h"
+#include "probe/grabbers/tls_info.h"
 
 namespace narrowscan {
 
