@@ -19,7 +19,7 @@
 #include "common/signature.h"
 #include "common/wire/messages.h"
 #include "controller/cli/cli_options.h"
-#include "controller/estimation/commands/default_db_location.h"
+#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/estimator.h"
 #include "controller/fleet/client_id_lock.h"

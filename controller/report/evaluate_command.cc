@@ -14,7 +14,7 @@
 #include "common/ipv4.h"
 #include "common/port_list.h"
 #include "controller/cli/cli_options.h"
-#include "controller/estimation/commands/default_db_location.h"
+#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/fleet/fleet_store.h"
 #include "controller/report/chart_renderer.h"

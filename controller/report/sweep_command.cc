@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/cli/cli_options.h"
-#include "controller/estimation/commands/default_db_location.h"
+#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/hosts_jsonl.h"
 #include "controller/report/chart_renderer.h"

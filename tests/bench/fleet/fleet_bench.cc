@@ -24,7 +24,7 @@
 
 #include "common/wire/ack_codec.h"
 #include "common/wire/report_codec.h"
-#include "controller/estimation/commands/default_db_location.h"
+#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/estimator.h"
 #include "controller/fleet/fleet_service.h"

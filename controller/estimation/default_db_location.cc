@@ -1,4 +1,4 @@
-#include "controller/estimation/commands/default_db_location.h"
+#include "controller/estimation/default_db_location.h"
 
 #include <cstdlib>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // Where the default device DB (controller/devices in the source tree) is found.
-#ifndef NARROWSCAN_CONTROLLER_ESTIMATION_COMMANDS_DEFAULT_DB_LOCATION_H_
-#define NARROWSCAN_CONTROLLER_ESTIMATION_COMMANDS_DEFAULT_DB_LOCATION_H_
+#ifndef NARROWSCAN_CONTROLLER_ESTIMATION_DEFAULT_DB_LOCATION_H_
+#define NARROWSCAN_CONTROLLER_ESTIMATION_DEFAULT_DB_LOCATION_H_
 
 #include <string>
 #include <vector>
@@ -21,4 +21,4 @@ Result<std::vector<std::string>> ResolveDbPaths(const std::vector<std::string>& 
 
 }  // namespace narrowscan
 
-#endif  // NARROWSCAN_CONTROLLER_ESTIMATION_COMMANDS_DEFAULT_DB_LOCATION_H_
+#endif  // NARROWSCAN_CONTROLLER_ESTIMATION_DEFAULT_DB_LOCATION_H_
