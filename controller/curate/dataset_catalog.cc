@@ -76,22 +76,13 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(Store& store,
                                                            const std::string& dataset) {
   auto id = FindOrCreateDataset(store, dataset);
   if (!id.ok()) return Error{id.error()};
-  auto banner = store.Prepare(
-      "INSERT INTO curate_banners(dataset_id, ip, port, service, banner, tls_subject, tls_issuer,"
-      " seen) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!banner.ok()) return Error{banner.error()};
-  auto port = store.Prepare(
-      "INSERT OR IGNORE INTO curate_open_ports(dataset_id, ip, port) VALUES(?, ?, ?)");
-  if (!port.ok()) return Error{port.error()};
-  return std::unique_ptr<DatasetWriter>(
-      new DatasetWriter(store, *id, std::move(*banner), std::move(*port)));
+  auto rows = DatasetRows::Prepare(store, *id);
+  if (!rows.ok()) return Error{rows.error()};
+  return std::unique_ptr<DatasetWriter>(new DatasetWriter(store, std::move(*rows)));
 }
 
-DatasetWriter::DatasetWriter(Store& store, int64_t dataset, Statement banner, Statement port)
-    : store_(store),
-      dataset_(dataset),
-      insert_banner_(std::move(banner)),
-      insert_port_(std::move(port)) {}
+DatasetWriter::DatasetWriter(Store& store, DatasetRows rows)
+    : store_(store), rows_(std::move(rows)) {}
 
 DatasetWriter::~DatasetWriter() {
   if (in_transaction_) (void)store_.Rollback();
@@ -106,21 +97,7 @@ Status DatasetWriter::BeginIfNeeded() {
 
 Status DatasetWriter::Add(const ScanRecord& r) {
   if (Status s = BeginIfNeeded(); !s.ok()) return s;
-  insert_port_.Reset();
-  insert_port_.Bind(1, dataset_).Bind(2, int64_t{r.ip}).Bind(3, int64_t{r.port});
-  if (Status s = insert_port_.Run(); !s.ok()) return s;
-  if (r.has_banner) {
-    insert_banner_.Reset();
-    insert_banner_.Bind(1, dataset_)
-        .Bind(2, int64_t{r.ip})
-        .Bind(3, int64_t{r.port})
-        .Bind(4, std::string_view(r.service))
-        .BindBlob(5, r.banner.data(), r.banner.size())
-        .Bind(6, std::string_view(r.tls_subject))
-        .Bind(7, std::string_view(r.tls_issuer))
-        .Bind(8, r.seen);
-    if (Status s = insert_banner_.Run(); !s.ok()) return s;
-  }
+  if (Status s = rows_.Add(r); !s.ok()) return s;
   if (++pending_ >= kBatch) {
     pending_ = 0;
     in_transaction_ = false;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "controller/curate/dataset_rows.h"
 #include "controller/curate/scan_record.h"
 #include "controller/store/store.h"
 
@@ -41,12 +42,10 @@ class DatasetWriter {
   Status Finish();
 
  private:
-  DatasetWriter(Store& store, int64_t dataset, Statement banner, Statement port);
+  DatasetWriter(Store& store, DatasetRows rows);
   Status BeginIfNeeded();
   Store& store_;
-  int64_t dataset_;
-  Statement insert_banner_;
-  Statement insert_port_;
+  DatasetRows rows_;
   bool in_transaction_ = false;
   size_t pending_ = 0;
 };
