@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 
 #include "controller/curate/dataset_catalog.h"
+#include "controller/curate/dataset_rows.h"
+#include "controller/fleet/fleet_reader.h"
 
 namespace narrowscan {
 
 Result<RoundImportCounts> ImportFleetRound(Store& store, int64_t round,
                                            const std::string& dataset) {
-  auto table =
-      store.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fleet_results'");
-  if (!table.ok()) return Error{table.error()};
-  auto has = table->Step();
+  fleet::FleetReader fleet(store);
+  auto has = fleet.HasResults();
   if (!has.ok()) return Error{has.error()};
   if (!*has)
     return Error{
@@ -21,32 +21,24 @@ Result<RoundImportCounts> ImportFleetRound(Store& store, int64_t round,
 
   Transaction tx(store);
   if (!tx.status().ok()) return Error{tx.status().error()};
-  RoundImportCounts counts;
-  auto ports = store.Prepare(
-      "INSERT OR IGNORE INTO curate_open_ports(dataset_id, ip, port)"
-      " SELECT ?, ip, port FROM fleet_results WHERE round_id = ? AND state = 0");
-  if (!ports.ok()) return Error{ports.error()};
-  ports->Bind(1, *id).Bind(2, round);
-  if (Status s = ports->Run(); !s.ok()) return Error{s.error()};
-  counts.open_ports = sqlite3_changes(store.handle());
-  auto banners = store.Prepare(
-      "INSERT INTO curate_banners(dataset_id, ip, port, service, banner, tls_subject, tls_issuer,"
-      " seen) SELECT ?, ip, port, service, coalesce(banner, x''), coalesce(tls_subject, ''),"
-      " coalesce(tls_issuer, ''), committed_at FROM fleet_results WHERE round_id = ? AND state = 0"
-      " AND (length(banner) > 0 OR length(tls_subject) > 0 OR length(tls_issuer) > 0)"
-      " ORDER BY ip, port");
-  if (!banners.ok()) return Error{banners.error()};
-  banners->Bind(1, *id).Bind(2, round);
-  if (Status s = banners->Run(); !s.ok()) return Error{s.error()};
-  counts.banners = sqlite3_changes(store.handle());
-  auto any = store.Prepare("SELECT count(*) FROM fleet_results WHERE round_id = ?");
-  if (!any.ok()) return Error{any.error()};
-  any->Bind(1, round);
-  auto row = any->Step();
-  if (!row.ok()) return Error{row.error()};
-  if (any->ColumnInt(0) == 0) return Error{fmt::format("fleet round {} has no results", round)};
+  auto rows = DatasetRows::Prepare(store, *id);
+  if (!rows.ok()) return Error{rows.error()};
+  // Every open port; a banner row only when there is something to cluster.
+  Status added = Status::Ok();
+  auto add = [&](const fleet::OpenResult& r) {
+    if (!added.ok()) return;
+    added =
+        rows->Add(ScanRecord{r.ip, r.port, r.committed_at,
+                             !r.banner.empty() || !r.tls_subject.empty() || !r.tls_issuer.empty(),
+                             r.service, r.banner, r.tls_subject, r.tls_issuer});
+  };
+  if (Status s = fleet.ForEachOpenResult(round, add); !s.ok()) return Error{s.error()};
+  if (!added.ok()) return Error{added.error()};
+  auto results = fleet.ResultCount(round);
+  if (!results.ok()) return Error{results.error()};
+  if (*results == 0) return Error{fmt::format("fleet round {} has no results", round)};
   if (Status s = tx.Commit(); !s.ok()) return Error{s.error()};
-  return counts;
+  return RoundImportCounts{rows->ports_added(), rows->banners_added()};
 }
 
 }  // namespace narrowscan

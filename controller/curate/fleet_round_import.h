@@ -1,6 +1,6 @@
-// Makes the results of one of the fleet's own scan rounds (module "fleet" tables of
-// the same store: fleet_results, state 0 = open) a curate dataset, so the device DB
-// can be grown from what the probes see.
+// Makes the results of one of the fleet's own scan rounds (the open ports of a round
+// in the same store, read through the fleet's read API fleet::FleetReader) a curate
+// dataset, so the device DB can be grown from what the probes see.
 #ifndef NARROWSCAN_CONTROLLER_CURATE_FLEET_ROUND_IMPORT_H_
 #define NARROWSCAN_CONTROLLER_CURATE_FLEET_ROUND_IMPORT_H_
 

@@ -16,6 +16,7 @@
 #include "controller/cli/cli_options.h"
 #include "controller/estimation/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
+#include "controller/fleet/fleet_reader.h"
 #include "controller/fleet/fleet_store.h"
 #include "controller/report/chart_renderer.h"
 #include "controller/report/fleet_hosts_source.h"
@@ -38,50 +39,36 @@ struct EvaluateOptions {
   bool json = false;
 };
 
-template <class F>
-void ForEachRow(Store& store, const std::string& sql, F&& row_fn, int64_t bind = -1) {
-  auto st = store.Prepare(sql);
-  if (!st.ok()) throw CommandExit{kExitFailed, store.path() + ": " + st.error()};
-  if (bind >= 0) st->Bind(1, bind);
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) throw CommandExit{kExitFailed, store.path() + ": " + row.error()};
-    if (!*row) break;
-    row_fn(*st);
-  }
+// Ends the command (exit 1) when reading the fleet's tables failed.
+void Check(const Status& read, const Store& store) {
+  if (!read.ok()) throw CommandExit{kExitFailed, store.path() + ": " + read.error()};
 }
 
 using OpenPorts = std::unordered_map<std::string, std::set<uint16_t>>;
 
 OpenPorts FoundOpen(Store& store, int64_t round) {
   OpenPorts found;
-  ForEachRow(
-      store, "SELECT ip, port FROM fleet_results WHERE round_id = ? AND state = 0",
-      [&](Statement& s) {
-        found[FormatIpv4(static_cast<Ipv4>(s.ColumnInt(0)))].insert(
-            static_cast<uint16_t>(s.ColumnInt(1)));
-      },
-      round);
+  Check(fleet::FleetReader(store).ForEachOpenPort(
+            round, [&](Ipv4 ip, uint16_t port) { found[FormatIpv4(ip)].insert(port); }),
+        store);
   return found;
 }
 
 // The round's standard set: the union over its probes' plans (they share one).
 std::vector<uint16_t> StandardPorts(Store& store, int64_t round) {
   std::set<uint16_t> ports;
-  ForEachRow(
-      store, "SELECT probe_id, summary_json FROM fleet_plans WHERE round_id = ?",
-      [&](Statement& s) {
-        const std::string where = fmt::format("{}: plan of probe '{}' for round {}", store.path(),
-                                              s.ColumnText(0), round);
-        auto summary = nlohmann::json::parse(s.ColumnText(1), nullptr, false);
-        if (summary.is_discarded() || !summary.contains("standard_ports") ||
-            !summary["standard_ports"].is_string())
-          throw CommandExit{kExitFailed, where + ": summary has no \"standard_ports\" string"};
-        auto list = ParsePortList(summary["standard_ports"].get<std::string>());
-        if (!list.ok()) throw CommandExit{kExitFailed, where + ": standard_ports: " + list.error()};
-        ports.insert(list->begin(), list->end());
-      },
-      round);
+  auto add = [&](const std::string& probe, const std::string& summary_json) {
+    const std::string where =
+        fmt::format("{}: plan of probe '{}' for round {}", store.path(), probe, round);
+    auto summary = nlohmann::json::parse(summary_json, nullptr, false);
+    if (summary.is_discarded() || !summary.contains("standard_ports") ||
+        !summary["standard_ports"].is_string())
+      throw CommandExit{kExitFailed, where + ": summary has no \"standard_ports\" string"};
+    auto list = ParsePortList(summary["standard_ports"].get<std::string>());
+    if (!list.ok()) throw CommandExit{kExitFailed, where + ": standard_ports: " + list.error()};
+    ports.insert(list->begin(), list->end());
+  };
+  Check(fleet::FleetReader(store).ForEachPlanSummary(round, add), store);
   return {ports.begin(), ports.end()};
 }
 
@@ -111,17 +98,12 @@ RoundEvaluationInput ReadStore(fleet::FleetStore& fleet_store, int64_t round,
   Store& store = fleet_store.store();
   RoundEvaluationInput in;
   std::set<std::string> estimated;
-  ForEachRow(store,
-             "SELECT e.ip, e.vendor, e.type, e.product, e.model, e.level FROM fleet_estimates e "
-             "JOIN (SELECT ip, MIN(rank) AS r FROM fleet_estimates GROUP BY ip) b "
-             "ON e.ip = b.ip AND e.rank = b.r",
-             [&](Statement& s) {
-               const std::string ip = FormatIpv4(static_cast<Ipv4>(s.ColumnInt(0)));
-               in.estimates[ip] = HostEstimate{
-                   {s.ColumnText(1), s.ColumnText(2), s.ColumnText(3), s.ColumnText(4)},
-                   static_cast<int>(s.ColumnInt(5))};
-               estimated.insert(ip);
-             });
+  Check(fleet::FleetReader(store).ForEachTopEstimate([&](const fleet::TopEstimate& e) {
+    const std::string ip = FormatIpv4(e.ip);
+    in.estimates[ip] = HostEstimate{{e.vendor, e.type, e.product, e.model}, e.level};
+    estimated.insert(ip);
+  }),
+        store);
   for (const fleet::RoundRecord& r : rounds) {
     auto total = fleet_store.RoundTotal(r.id);
     if (!total.ok()) throw CommandExit{kExitFailed, store.path() + ": " + total.error()};
@@ -169,7 +151,7 @@ void RunEvaluate(EvaluateOptions& o) {
   if (!fleet_store.ok()) throw CommandExit{kExitFailed, fleet_store.error()};
   Store& store = (*fleet_store)->store();
   if (o.round == 0) {
-    auto latest = LatestResultRound(store);
+    auto latest = fleet::FleetReader(store).LatestResultRound();
     if (!latest.ok()) throw CommandExit{kExitFailed, latest.error()};
     o.round = *latest;
   }

@@ -1,20 +1,13 @@
 #include "controller/report/fleet_hosts_source.h"
 
+#include "controller/fleet/fleet_reader.h"
 #include "controller/fleet/round_hosts.h"
 
 namespace narrowscan {
 
-Result<int64_t> LatestResultRound(Store& store) {
-  auto st = store.Prepare("SELECT COALESCE(MAX(round_id), 0) FROM fleet_results");
-  if (!st.ok()) return Error{st.error()};
-  auto row = st->Step();
-  if (!row.ok()) return Error{row.error()};
-  return *row ? st->ColumnInt(0) : 0;
-}
-
 Result<std::vector<Host>> LoadRoundHosts(Store& store, int64_t round) {
   if (round == 0) {
-    auto latest = LatestResultRound(store);
+    auto latest = fleet::FleetReader(store).LatestResultRound();
     if (!latest.ok()) return Error{latest.error()};
     round = *latest;
   }

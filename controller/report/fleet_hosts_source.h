@@ -14,8 +14,6 @@ namespace narrowscan {
 
 // round 0 = the latest round that has results.
 Result<std::vector<Host>> LoadRoundHosts(Store& store, int64_t round);
-// The latest round id with results (0 when none).
-Result<int64_t> LatestResultRound(Store& store);
 
 }  // namespace narrowscan
 
