@@ -26,8 +26,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/mqtt/mqtt_link.h"
 #include "common/result.h"
-#include "probe/agent/mqtt_link.h"
 
 namespace narrowscan::fleet {
 

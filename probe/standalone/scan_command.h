@@ -9,7 +9,7 @@
 namespace narrowscan {
 
 // Registers the subcommand; its callback runs the scan and throws CommandExit
-// (controller/cli/cli_options.h) with the exit code when it is not 0.
+// (common/cli/exit_codes.h) with the exit code when it is not 0.
 void AddScanCommand(CLI::App& app);
 
 // Runs a resolved scan to completion (or SIGINT/SIGTERM). Returns the exit code.
