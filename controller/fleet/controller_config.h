@@ -42,9 +42,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/mqtt/mqtt_link.h"
 #include "common/result.h"
 #include "controller/fleet/round_planning.h"
-#include "common/mqtt/mqtt_link.h"
 
 namespace narrowscan::fleet {
 

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "common/mqtt/mqtt_link.h"
 #include "common/refusal_log.h"
 #include "common/result.h"
 #include "common/signature.h"
@@ -29,7 +30,6 @@
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/host_update.h"
 #include "controller/fleet/report_ingest.h"
-#include "common/mqtt/mqtt_link.h"
 
 namespace narrowscan::fleet {
 

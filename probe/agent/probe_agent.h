@@ -21,9 +21,9 @@
 #include <atomic>
 #include <memory>
 
+#include "common/mqtt/mqtt_link.h"
 #include "common/result.h"
 #include "common/signature.h"
-#include "common/mqtt/mqtt_link.h"
 #include "probe/agent/probe_config.h"
 #include "probe/agent/spool.h"
 

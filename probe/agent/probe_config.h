@@ -25,9 +25,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/mqtt/mqtt_link.h"
 #include "common/range_set.h"
 #include "common/result.h"
-#include "common/mqtt/mqtt_link.h"
 #include "probe/engine/scan_config.h"
 
 namespace narrowscan {

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "controller/cli/cli_options.h"
-#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/commands/estimation_commands.h"
+#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/device_db_writer.h"
 #include "controller/estimation/estimator.h"

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/cli/cli_options.h"
-#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/commands/estimation_commands.h"
+#include "controller/estimation/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/estimator.h"
 #include "controller/estimation/hosts_jsonl.h"

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/mqtt/mqtt_link.h"
 #include "common/wire/ack_codec.h"
 #include "common/wire/report_codec.h"
 #include "controller/estimation/default_db_location.h"
@@ -31,7 +32,6 @@
 #include "controller/fleet/host_update.h"
 #include "controller/fleet/profile_store.h"
 #include "controller/fleet/round_planning.h"
-#include "common/mqtt/mqtt_link.h"
 
 using namespace narrowscan;
 namespace fs = std::filesystem;
