@@ -172,7 +172,7 @@ void RegisterProbes(CLI::App* app) {
                                    "last_seen", "progress", "spool", "region");
     for (const fleet::ProbeRecord& p : Take(store->Probes())) {
       json j = fleet::ProbeJson(p);
-      const json& status = j["status"];
+      json status = j["status"];
       arr.push_back(j);
       std::string progress = "-", spool = "-";
       if (status.contains("total") && status["total"].get<uint64_t>() > 0)

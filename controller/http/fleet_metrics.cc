@@ -61,7 +61,8 @@ std::string RenderFleetMetrics(const FleetMetricsInput& in) {
   for (const fleet::ProbeRecord& p : in.probes) {
     const nlohmann::json status = fleet::ProbeStatusJson(p);
     if (status.contains("total") && status["total"].is_number() &&
-        status["total"].get<double>() > 0 && status["done"].is_number())
+        status["total"].get<double>() > 0 && status.contains("done") &&
+        status["done"].is_number())
       m.Sample(status["done"].get<double>() / status["total"].get<double>(), {{"probe", p.id}});
   }
 
