@@ -71,7 +71,8 @@ ApiReply ApiHosts(fleet::FleetStore& store) {
 
 ApiReply ApiHost(fleet::FleetStore& store, std::string_view ip_text) {
   auto ip = ParseIpv4(ip_text);
-  if (!ip.ok()) return Fail(400, fmt::format("host '{}': {}", Printable(ip_text), ip.error()));
+  if (!ip.ok())  // ParseIpv4's message quotes the text raw: escape it here instead
+    return Fail(400, fmt::format("host '{}': not an IPv4 address (a.b.c.d)", Printable(ip_text)));
   auto detail = fleet::HostDetail(store, *ip);
   if (!detail.ok()) return Fail(500, detail.error());
   if (!*detail) return Fail(404, fmt::format("no host {} in the store", FormatIpv4(*ip)));

@@ -36,7 +36,9 @@ namespace {
 
 void Reply(httplib::Response& res, const ApiReply& reply) {
   res.status = reply.status;
-  res.set_content(reply.body.dump(), "application/json");
+  // Banners and store text may hold bytes that are not UTF-8: replace, never throw.
+  res.set_content(reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
 }
 
 }  // namespace

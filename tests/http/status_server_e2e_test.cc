@@ -131,6 +131,11 @@ TEST_F(StatusServerEndToEnd, MetricsHealthAndTheJsonApiAnswer) {
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(json::parse(bad->body)["error"].get<std::string>().find("1.2.3"), std::string::npos);
   EXPECT_EQ(Get("/api/hosts/127.255.255.254")->status, 404);  // parsed only, never contacted
+  auto raw = Get("/api/hosts/%FF%1B");  // not UTF-8, a control character: escaped, not raw
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->status, 400);
+  EXPECT_FALSE(json::parse(raw->body, nullptr, false).is_discarded()) << raw->body;
+  EXPECT_EQ(raw->body.find('\x1b'), std::string::npos) << raw->body;  // parsed only, never contacted
   auto summary = Get("/api/hosts");
   ASSERT_TRUE(summary);
   EXPECT_GT(json::parse(summary->body)["answered"].get<int64_t>(), 0);
