@@ -23,6 +23,7 @@
 #include "controller/estimation/commands/default_db_location.h"
 #include "controller/estimation/device_db_loader.h"
 #include "controller/estimation/estimator.h"
+#include "controller/fleet/client_id_lock.h"
 #include "controller/fleet/controller_config.h"
 #include "controller/fleet/fleet_report.h"
 #include "controller/fleet/fleet_service.h"
@@ -575,20 +576,27 @@ void RegisterServe(CLI::App* app, ServeCompanion companion) {
         kExitBadInput);
     auto store = OpenStore(config.store);
     StoreLock lock = Take(StoreLock::Acquire(config.store));  // one controller per store
+    std::signal(SIGINT, OnStopSignal);
+    std::signal(SIGTERM, OnStopSignal);
+    // And one per MQTT client id on the broker (waits for the broker to check).
+    auto id_lock = fleet::ClientIdLock::Acquire(config.mqtt, config.store, g_stop);
+    if (!id_lock.ok() && g_stop) return;
+    const fleet::ClientIdLock holder = Take(std::move(id_lock));
+    holder.SetWillOf(config.mqtt);
     auto link = Take(MqttLink::Create(config.mqtt), kExitBadInput);
     link->Subscribe({config.mqtt.prefix + "probe/+/report", config.mqtt.prefix + "probe/+/status"});
     Check(link->Start(std::chrono::seconds(5)));
     spdlog::info("serving: store {}, broker {} ({}), {} device entries", config.store,
                  config.mqtt.uri, link->Connected() ? "connected" : "connecting", entries);
-    std::signal(SIGINT, OnStopSignal);
-    std::signal(SIGTERM, OnStopSignal);
     fleet::FleetService service(config, *store, *link, std::move(key), estimator);
+    service.RetainOnConnect(holder.topic(), holder.record());
     fleet::ServiceBoard board;
     service.ShowOn(&board);
     std::shared_ptr<void> beside;
     if (companion) beside = Take(companion(config, board));
     Status s = service.Run(g_stop);
     beside.reset();
+    holder.Release(*link);
     link->Stop();
     const auto& c = service.counters();
     spdlog::info("stopped: {} batches committed, {} duplicate, {} refused, {} results",

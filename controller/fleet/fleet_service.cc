@@ -41,7 +41,7 @@ FleetService::FleetService(const ControllerConfig& config, FleetStore& store, Mq
       link_(link),
       key_(std::move(key)),
       estimator_(estimator),
-      ingest_(store),
+      ingest_(store, key_),
       refusals_(
           [](const std::string& line) { spdlog::warn("{}", Printable(line)); }) {}
 
@@ -211,7 +211,10 @@ Status FleetService::CloseRound(int64_t round_id, const std::string& reason) {
 Status FleetService::Advance() {
   if (link_.Connected() && link_.ConnectCount() != seen_connects_) {
     // A (re)connect: the broker may have lost retained messages.
-    if (PublishLatestPlans().ok() && PublishExclusions().ok())
+    bool published = true;
+    for (const auto& [topic, payload] : retain_on_connect_)
+      published = link_.Publish(topic, payload, true).ok() && published;
+    if (published && PublishLatestPlans().ok() && PublishExclusions().ok())
       seen_connects_ = link_.ConnectCount();
   }
   if (link_.Connected() && store_.ExclusionVersion() != published_exclusion_version_)

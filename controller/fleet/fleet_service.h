@@ -50,6 +50,12 @@ class FleetService {
   // Publishes a snapshot on `board` after every turn (nullptr: none). Set before Run.
   void ShowOn(ServiceBoard* board) { board_ = board; }
 
+  // A retained message published on every (re)connect, as the plans and the exclusion
+  // list are (the broker may have lost it): e.g. the client id's holder record.
+  void RetainOnConnect(std::string topic, std::string payload) {
+    retain_on_connect_.emplace_back(std::move(topic), std::move(payload));
+  }
+
  private:
   void Handle(const MqttMessage& message);
   Status Advance();
@@ -73,6 +79,7 @@ class FleetService {
   int64_t last_estimate_ns_ = 0;
   ServiceBoard* board_ = nullptr;
   ServiceSnapshot shown_;  // what the next Publish shows (timings, rounds)
+  std::vector<std::pair<std::string, std::string>> retain_on_connect_;
 };
 
 }  // namespace narrowscan::fleet

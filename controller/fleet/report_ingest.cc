@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/wire/report_codec.h"
+#include "controller/fleet/round_planning.h"
 
 namespace narrowscan::fleet {
 
@@ -16,11 +17,11 @@ struct ReportIngest::Statements {
   Statement round_probe;  // the probe's row of the round: watermark, counters, done
   Statement batch_seen;   // (probe, round, seq) committed before?
   Statement insert_result, touch_host, insert_batch, update_round_probe;
-  Statement round_state;     // has the round ended?
-  Statement plan_summaries;  // the probe's plans for the round
+  Statement round_state;  // has the round ended?
 };
 
-ReportIngest::ReportIngest(FleetStore& store) : store_(store) {}
+ReportIngest::ReportIngest(FleetStore& store, const SigningKey& controller_key)
+    : store_(store), plan_key_(VerifyingKey::FromPem(controller_key.PublicPem())) {}
 ReportIngest::~ReportIngest() = default;
 
 const ReportIngest::KnownProbe* ReportIngest::Find(const std::string& id) {
@@ -89,8 +90,7 @@ Status ReportIngest::Prepare() {
       "timeout_count = CASE WHEN ?3 THEN ?14 ELSE timeout_count END, "
       "counters_seq = MAX(counters_seq, ?7), done_seq = ?8, done = MAX(done, ?9) "
       "WHERE round_id = ?10 AND probe_id = ?11",
-      "SELECT state FROM fleet_rounds WHERE id = ?",
-      "SELECT summary_json FROM fleet_plans WHERE probe_id = ? AND round_id = ?"};
+      "SELECT state FROM fleet_rounds WHERE id = ?"};
   std::vector<Statement> prepared;
   for (const char* s : sql) {
     auto st = db.Prepare(s);
@@ -99,7 +99,7 @@ Status ReportIngest::Prepare() {
   }
   st_.reset(new Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
                            std::move(prepared[3]), std::move(prepared[4]), std::move(prepared[5]),
-                           std::move(prepared[6]), std::move(prepared[7])});
+                           std::move(prepared[6])});
   return Status::Ok();
 }
 
@@ -115,31 +115,13 @@ Result<bool> ReportIngest::BatchSeen(const std::string& probe_id, int64_t round,
 Result<const ReportScope*> ReportIngest::Scope(const std::string& probe_id, int64_t round) {
   const auto key = std::make_pair(probe_id, round);
   if (auto it = scopes_.find(key); it != scopes_.end()) return &it->second;
-  Statement& plans = st_->plan_summaries;
-  plans.Reset();
-  plans.Bind(1, probe_id).Bind(2, round);
-  std::optional<ReportScope> scope;
-  for (;;) {
-    auto row = plans.Step();
-    if (!row.ok()) return Error{row.error()};
-    if (!*row) break;
-    const std::string summary = plans.ColumnText(0);
-    Status s = Status::Ok();
-    if (scope) {
-      s = scope->AddPlanSummary(summary);
-    } else if (auto first = ReportScope::FromPlanSummary(summary); first.ok()) {
-      scope = std::move(*first);
-    } else {
-      s = Error{first.error()};
-    }
-    if (!s.ok()) {
-      plans.Reset();
-      return Error{fmt::format("its plan for round {}: {}", round, s.error())};
-    }
-  }
-  plans.Reset();
-  if (!scope) return Error{fmt::format("no plan of round {} was made for it", round)};
-  return &scopes_.emplace(key, std::move(*scope)).first->second;
+  if (!plan_key_.ok()) return Error{fmt::format("the controller's key: {}", plan_key_.error())};
+  auto plans = RoundPlans(store_, probe_id, round, *plan_key_);
+  if (!plans.ok()) return Error{plans.error()};
+  if (plans->empty()) return Error{fmt::format("no plan of round {} was made for it", round)};
+  ReportScope scope;
+  for (const wire::Plan& plan : *plans) scope.AddPlan(plan);
+  return &scopes_.emplace(key, std::move(scope)).first->second;
 }
 
 Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
@@ -189,13 +171,11 @@ Result<IngestOutcome> ReportIngest::Commit(const std::string& probe_id,
   auto check = [&]() -> Status {
     auto scope = Scope(probe_id, round);
     if (!scope.ok()) return Error{scope.error()};
-    ReportScope bounds = **scope;
-    bounds.set_planned_pairs(planned_pairs);
-    return bounds.Check(batch, ended, results_so_far);
+    return (*scope)->Check(batch, ended, results_so_far, planned_pairs);
   };
   Status in_scope = check();
   if (!in_scope.ok() && !ended) {
-    // The cached port sets may predate a plan made for this round since: read them again.
+    // The cached plans may predate one made for this round since: read them again.
     scopes_.erase({probe_id, round});
     in_scope = check();
   }

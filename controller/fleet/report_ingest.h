@@ -5,8 +5,10 @@
 // probe is unknown; the bytes do not verify (size caps, FlatBuffers, signature by the
 // probe's registered key); the probe id inside differs from the topic's; the round is
 // not assigned to the probe; any result lies outside the probe's region; the batch is
-// outside what the probe was asked to do (ReportScope: a round that has ended, a port
-// its plan does not have, far more results than its plan has pairs). Refusals are
+// outside what the probe was asked to do (ReportScope: a round that has ended, an
+// (ip, port) pair none of its plans for the round gives it, far more results than its
+// plan has pairs). The plans are read back from fleet_plans and verified with the
+// controller's own key, exactly as the probe received them. Refusals are
 // counted per probe (fleet_refusals). A batch for a round that has ended is refused
 // but acked (`ack` set), so an honest late probe drops it from its spool instead of
 // resending it for ever.
@@ -43,7 +45,8 @@ struct IngestOutcome {
 
 class ReportIngest {
  public:
-  explicit ReportIngest(FleetStore& store);
+  // `controller_key`: the key that signed the stored plans (its public half is kept).
+  ReportIngest(FleetStore& store, const SigningKey& controller_key);
   ~ReportIngest();
 
   // `topic_probe_id`: the <id> of the topic the bytes arrived on.
@@ -64,13 +67,14 @@ class ReportIngest {
   const KnownProbe* Find(const std::string& id);
   Status Prepare();
   Result<bool> BatchSeen(const std::string& probe_id, int64_t round, int64_t seq);
-  // The port sets of the probe's plans for the round (cached; loaded from fleet_plans).
+  // The pairs the probe's plans for the round give it (cached; loaded from fleet_plans).
   Result<const ReportScope*> Scope(const std::string& probe_id, int64_t round);
   IngestOutcome Refuse(const std::string& probe_id, std::string reason);
   // The transactional part; an error means nothing was stored.
   Result<IngestOutcome> Commit(const std::string& probe_id, const wire::ReportBatch& batch);
 
   FleetStore& store_;
+  Result<VerifyingKey> plan_key_;  // verifies the stored plans
   std::map<std::string, KnownProbe> probes_;
   std::map<std::pair<std::string, int64_t>, ReportScope> scopes_;
   std::unique_ptr<Statements> st_;  // prepared on first use

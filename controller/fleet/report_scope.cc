@@ -2,52 +2,58 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
-#include "common/port_list.h"
+#include <algorithm>
 
 namespace narrowscan::fleet {
 
-Result<ReportScope> ReportScope::FromPlanSummary(std::string_view summary_json) {
-  ReportScope scope;
-  if (Status s = scope.AddPlanSummary(summary_json); !s.ok()) return Error{s.error()};
-  return scope;
+void ReportScope::AddPlan(const wire::Plan& plan) {
+  PlanPairs pairs;
+  pairs.scope = plan.scope;
+  pairs.default_profile = plan.default_profile;
+  size_t listed = 0;
+  for (const wire::PlanProfile& p : plan.profiles) listed += p.hosts.size();
+  pairs.listed.reserve(listed);
+  for (uint32_t i = 0; i < plan.profiles.size(); ++i) {
+    pairs.profile_ports.push_back(plan.profiles[i].ports);
+    for (Ipv4 ip : plan.profiles[i].hosts) pairs.listed.emplace_back(ip, i);
+  }
+  // Hosts are unique across profiles (ValidatePlan), so sorting by host alone is exact.
+  std::sort(pairs.listed.begin(), pairs.listed.end());
+  plans_.push_back(std::move(pairs));
 }
 
-Status ReportScope::AddPlanSummary(std::string_view summary_json) {
-  const auto j = nlohmann::json::parse(summary_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Error{"plan summary is not a JSON object"};
-  auto add_ports = [&](const nlohmann::json& text) -> Status {
-    if (!text.is_string()) return Error{"plan summary: a port list is not a string"};
-    if (text.get<std::string>().empty()) return Status::Ok();
-    auto ports = ParsePortList(text.get<std::string>());
-    if (!ports.ok()) return Error{fmt::format("plan summary: {}", ports.error())};
-    for (uint16_t p : *ports) AllowPort(p);
-    return Status::Ok();
+bool ReportScope::Gives(const PlanPairs& plan, Ipv4 ip, uint16_t port) {
+  auto has_port = [&](uint32_t profile) {
+    const std::vector<uint16_t>& ports = plan.profile_ports[profile];
+    return std::binary_search(ports.begin(), ports.end(), port);
   };
-  if (!j.contains("standard_ports")) return Error{"plan summary has no standard_ports"};
-  if (Status s = add_ports(j["standard_ports"]); !s.ok()) return s;
-  if (j.contains("liveness_ports"))
-    if (Status s = add_ports(j["liveness_ports"]); !s.ok()) return s;
-  if (j.contains("profiles") && j["profiles"].is_array())
-    for (const auto& p : j["profiles"])
-      if (p.is_object() && p.contains("ports"))
-        if (Status s = add_ports(p["ports"]); !s.ok()) return s;
-  return Status::Ok();
+  auto host = std::lower_bound(plan.listed.begin(), plan.listed.end(), ip,
+                               [](const std::pair<Ipv4, uint32_t>& h, Ipv4 a) { return h.first < a; });
+  if (host != plan.listed.end() && host->first == ip) return has_port(host->second);
+  // The first range that ends at or after ip holds it if it starts at or before it.
+  auto range = std::lower_bound(plan.scope.begin(), plan.scope.end(), ip,
+                                [](const Ipv4Range& r, Ipv4 a) { return r.last < a; });
+  if (range == plan.scope.end() || range->first > ip) return false;
+  return plan.default_profile < plan.profile_ports.size() && has_port(plan.default_profile);
+}
+
+bool ReportScope::Allows(Ipv4 ip, uint16_t port) const {
+  return std::any_of(plans_.begin(), plans_.end(),
+                     [&](const PlanPairs& p) { return Gives(p, ip, port); });
 }
 
 Status ReportScope::Check(const wire::ReportBatch& batch, bool round_ended,
-                          uint64_t results_so_far) const {
+                          uint64_t results_so_far, uint64_t planned_pairs) const {
   if (round_ended)
     return Error{fmt::format("round {} has ended (seq {})", batch.round_id, batch.seq)};
   for (const wire::PortResult& r : batch.results)
-    if (!PortAllowed(r.port))
-      return Error{fmt::format("result for {}:{} on a port its plan for round {} does not have",
+    if (!Allows(r.ip, r.port))
+      return Error{fmt::format("result for {}:{}, a pair its plan for round {} does not give it",
                                FormatIpv4(r.ip), r.port, batch.round_id)};
-  if (results_so_far + batch.results.size() > MaxResults())
+  if (results_so_far + batch.results.size() > MaxResults(planned_pairs))
     return Error{fmt::format("{} results in round {} (seq {}) where its plan has {} pairs",
                              results_so_far + batch.results.size(), batch.round_id, batch.seq,
-                             planned_pairs_)};
+                             planned_pairs)};
   return Status::Ok();
 }
 

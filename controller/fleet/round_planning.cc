@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "common/port_list.h"
@@ -274,6 +275,41 @@ Result<std::optional<StoredPlan>> LatestPlan(FleetStore& fleet, const std::strin
   if (!chunks.ok()) return Error{fmt::format("plan of '{}': {}", probe_id, chunks.error())};
   return std::optional<StoredPlan>(StoredPlan{probe_id, st->ColumnInt(0), st->ColumnInt(1),
                                               st->ColumnText(2), std::move(*chunks)});
+}
+
+Result<std::vector<wire::Plan>> RoundPlans(FleetStore& fleet, const std::string& probe_id,
+                                           int64_t round_id, const VerifyingKey& key) {
+  auto st = fleet.store().Prepare(
+      "SELECT version, chunks FROM fleet_plans WHERE probe_id = ? AND round_id = ? "
+      "ORDER BY version");
+  if (!st.ok()) return Error{st.error()};
+  st->Bind(1, probe_id).Bind(2, round_id);
+  std::vector<wire::Plan> plans;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return Error{row.error()};
+    if (!*row) break;
+    const int64_t version = st->ColumnInt(0);
+    auto fail = [&](const std::string& why) {
+      return Error{fmt::format("its plan version {} of round {}: {}", version, round_id, why)};
+    };
+    auto chunks = UnpackChunks(st->ColumnBlob(1));
+    if (!chunks.ok()) return fail(chunks.error());
+    if (chunks->empty()) return fail("it has no chunks");
+    if (version < 1) return fail("version is not positive");
+    wire::PlanAssembler assembler(probe_id, static_cast<uint64_t>(version - 1));
+    std::optional<wire::Plan> whole;
+    for (const wire::Bytes& bytes : *chunks) {
+      auto chunk = wire::DecodePlanChunk(bytes, key);
+      if (!chunk.ok()) return fail(chunk.error());
+      auto added = assembler.Add(std::move(*chunk));
+      if (!added.ok()) return fail(added.error());
+      if (*added) whole = std::move(**added);
+    }
+    if (!whole) return fail(fmt::format("{} of its chunks are missing", assembler.missing()));
+    plans.push_back(std::move(*whole));
+  }
+  return plans;
 }
 
 }  // namespace narrowscan::fleet

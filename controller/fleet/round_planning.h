@@ -1,5 +1,5 @@
 // RoundPlanning: makes, signs and stores every probe's plan for one round, and reads
-// stored plans back for publishing and `plan show`.
+// stored plans back for publishing, `plan show` and the report scope check.
 //
 // A probe's scope is its region ∩ the targets − the active exclusions; its known hosts
 // are the fleet_hosts rows in that scope. Everything of one round is written in one
@@ -45,6 +45,12 @@ Result<std::vector<StoredPlan>> PlanRound(FleetStore& store, int64_t round_id,
 
 // The newest stored plan of `probe_id`, if any.
 Result<std::optional<StoredPlan>> LatestPlan(FleetStore& store, const std::string& probe_id);
+
+// Every plan stored for `probe_id` in `round_id` (a plan made after the round started
+// adds a version), decoded as the probe decodes them: chunks verified with the
+// controller's key `key` and assembled. Errors name the version and the problem.
+Result<std::vector<wire::Plan>> RoundPlans(FleetStore& store, const std::string& probe_id,
+                                           int64_t round_id, const VerifyingKey& key);
 
 }  // namespace narrowscan::fleet
 

@@ -77,10 +77,11 @@ Result<std::unique_ptr<MqttLink>> MqttLink::Create(const MqttConfig& config) {
   // session until we come back. Set on the final options below, not on the builder.
   mqtt::properties props;
   if (config.version == 5) {
-    builder.clean_start(false);
-    props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, int32_t{-1}));
+    builder.clean_start(!config.persistent_session);
+    if (config.persistent_session)
+      props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, int32_t{-1}));
   } else {
-    builder.clean_session(false);
+    builder.clean_session(!config.persistent_session);
   }
   if (!config.username.empty()) builder.user_name(config.username);
   if (!config.password.empty()) builder.password(config.password);

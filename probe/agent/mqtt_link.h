@@ -2,7 +2,7 @@
 // controller service use it.
 //
 // Contract: persistent session (clean session/start off; MQTT 5 sessions never expire
-// by themselves), QoS 1 everywhere, automatic reconnect with backoff (1 s .. 30 s),
+// by themselves) unless `persistent_session` is off, QoS 1 everywhere, automatic reconnect with backoff (1 s .. 30 s),
 // subscriptions renewed on every (re)connect, optional last will, TLS and
 // username/password from the config. Incoming messages are queued and handed out by
 // Receive() on the caller's thread, so all the application's state stays
@@ -34,6 +34,9 @@ struct MqttConfig {
   // Last will: published by the broker when the connection drops without DISCONNECT.
   std::string will_topic, will_payload;
   bool will_retained = true;
+  // false: a throwaway connection (clean session / clean start, session expiry 0), so
+  // the broker keeps nothing of it after it disconnects.
+  bool persistent_session = true;
 };
 
 struct MqttMessage {

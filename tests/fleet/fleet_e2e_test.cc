@@ -2,10 +2,12 @@
 // population on a 127.x /22, `narrowscan serve` and two probes with different regions.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -115,6 +117,75 @@ TEST(FleetEndToEnd, ControllerAndProbeStartedBeforeTheBrokerJoinOnceItIsUp) {
   const Pairs stored = StoredResults(c.Store(), r["round"].get<int64_t>());
   EXPECT_GT(stored.size(), 100u);
   EXPECT_EQ(stored, c.LoggedConnections());
+}
+
+TEST(FleetEndToEnd, ASecondControllerWithTheSameMqttClientIdExits1) {
+  FleetCluster c("clientid", {{"p1", 0}}, 3000);
+  ASSERT_TRUE(c.ok());
+  auto serving = [&](size_t times) {
+    auto count = [&] {
+      size_t n = 0;
+      for (size_t at = 0; (at = c.Log("controller").find("serving:", at)) != std::string::npos; ++at)
+        ++n;
+      return n;
+    };
+    for (int i = 0; i < 200 && count() < times; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return count() >= times;
+  };
+  ASSERT_TRUE(c.StartController());
+  ASSERT_TRUE(c.StartProbe("p1"));
+  ASSERT_TRUE(serving(1)) << c.Log("controller");
+  // The same config on another store (a copied config): same broker, same client id.
+  {
+    std::ifstream in(c.dir() + "/controller.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string conf = text.str();
+    conf.replace(conf.find("narrowscan.db"), 13, "other.db");
+    std::ofstream(c.dir() + "/other.toml") << conf;
+  }
+  const CommandOutput second = c.Narrowscan({"serve", "--config", c.dir() + "/other.toml"}, false);
+  EXPECT_EQ(second.exit_code, 1) << second.out;
+  EXPECT_NE(second.out.find("MQTT client id 'narrowscan-controller' is in use by another "
+                            "controller (pid "),
+            std::string::npos)
+      << second.out;
+  EXPECT_NE(second.out.find("store '" + c.dir() + "/narrowscan.db'"), std::string::npos)
+      << second.out;
+  // The holder was left alone: it is still connected and serves a round.
+  EXPECT_EQ(c.Log("controller").find("taking over"), std::string::npos);
+  const json r = RunRound(c);
+  ASSERT_FALSE(r.is_discarded());
+  EXPECT_EQ(r["end_reason"], "all probes done");
+
+  // Killed -9, its socket closes and the broker's will clears the record. A record left
+  // behind anyway (a broker restored from its persistence file) by a process of this
+  // host that no longer runs is stale: the restart takes over.
+  c.KillController(SIGKILL);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::ofstream(c.dir() + "/stale.json")
+      << R"({"pid":2147483000,"host":")" << host << R"(","store":"/elsewhere.db","since":1})";
+  ASSERT_TRUE(c.PublishAsController("narrowscan/controller/narrowscan-controller/holder",
+                                    c.dir() + "/stale.json", true));
+  ASSERT_TRUE(c.StartController());
+  ASSERT_TRUE(serving(2)) << c.Log("controller");
+  EXPECT_NE(c.Log("controller").find("the last holder is gone; taking over"), std::string::npos)
+      << c.Log("controller");
+  // Stopped cleanly, it clears its record: then the other store's controller starts
+  // (and is stopped after 3 s).
+  c.KillController(SIGTERM);
+  const std::string other_log = c.dir() + "/other.log";
+  const std::string cmd = "timeout -s TERM 3 " NARROWSCAN_TEST_BINARY_DIR
+                          "/controller/cli/narrowscan serve --config '" +
+                          c.dir() + "/other.toml' >'" + other_log + "' 2>&1";
+  (void)std::system(cmd.c_str());
+  std::ifstream in(other_log);
+  std::stringstream other;
+  other << in.rdbuf();
+  EXPECT_NE(other.str().find("serving:"), std::string::npos) << other.str();
+  EXPECT_EQ(other.str().find("in use"), std::string::npos) << other.str();
 }
 
 TEST(FleetEndToEnd, FaultsLoseNothingAndStoreEverythingOnce) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "common/wire/plan_codec.h"
 #include "common/wire/report_codec.h"
 #include "controller/fleet/fleet_store.h"
 
@@ -29,12 +30,37 @@ class ReportIngestTest : public ::testing::Test {
                           "planned_standard) VALUES(" +
                           std::to_string(round_) + ", 'p1', 1, 1000)")
                     .ok());
-    // The plan the batches are checked against: ports 80 and 443 (what a probe may send).
-    ASSERT_TRUE(store_->store()
-                    .Exec("INSERT INTO fleet_plans(probe_id, version, round_id, created_at, "
-                          "summary_json, chunks) VALUES('p1', 1, " +
-                          std::to_string(round_) + R"(, 0, '{"standard_ports":"80,443"}', x''))")
-                    .ok());
+    // The plan the batches are checked against: ports 80 and 443 on the whole region.
+    controller_key_ = std::make_unique<SigningKey>(std::move(SigningKey::Generate().value()));
+    StorePlan(1, Plan({{0x7F140000, 0x7F1401FF}}, {{{80, 443}, {}}}));
+  }
+  static wire::Plan Plan(std::vector<Ipv4Range> scope, std::vector<wire::PlanProfile> profiles) {
+    wire::Plan plan;
+    plan.probe_id = "p1";
+    plan.scope = std::move(scope);
+    plan.profiles = std::move(profiles);
+    plan.standard_ports = {80, 443};
+    plan.rate = 100;
+    return plan;
+  }
+  // Stores `plan` as planning does: signed chunks, each prefixed by its u32 length.
+  void StorePlan(uint64_t version, wire::Plan plan, const SigningKey* key = nullptr) {
+    plan.version = version;
+    plan.round_id = static_cast<uint64_t>(round_);
+    auto chunks = wire::EncodePlan(plan, key ? *key : *controller_key_, 1024);
+    ASSERT_TRUE(chunks.ok()) << chunks.error();
+    std::string blob;
+    for (const wire::Bytes& c : *chunks) {
+      const auto n = static_cast<uint32_t>(c.size());
+      blob.append(reinterpret_cast<const char*>(&n), sizeof n);
+      blob.append(reinterpret_cast<const char*>(c.data()), c.size());
+    }
+    auto ins = store_->store().Prepare(
+        "INSERT INTO fleet_plans(probe_id, version, round_id, created_at, summary_json, chunks) "
+        "VALUES('p1', ?, ?, 0, '{}', ?)");
+    ASSERT_TRUE(ins.ok()) << ins.error();
+    ins->Bind(1, static_cast<int64_t>(version)).Bind(2, round_).BindBlob(3, blob.data(), blob.size());
+    ASSERT_TRUE(ins->Run().ok());
   }
   void TearDown() override {
     store_.reset();
@@ -69,13 +95,14 @@ class ReportIngestTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<FleetStore> store_;
-  std::unique_ptr<SigningKey> key_;
+  std::unique_ptr<SigningKey> key_;             // the probe's
+  std::unique_ptr<SigningKey> controller_key_;  // signs the plans
   RangeSet region_;
   int64_t round_ = 0;
 };
 
 TEST_F(ReportIngestTest, DuplicatesAndReorderingChangeNothing) {
-  ReportIngest ingest(*store_);
+  ReportIngest ingest(*store_, *controller_key_);
   auto b1 = Batch(1, {0x7F140001, 0x7F140002});
   auto b2 = Batch(2, {0x7F140003});
   auto b3 = Batch(3, {0x7F140004}, /*done=*/true);
@@ -110,7 +137,7 @@ TEST_F(ReportIngestTest, DuplicatesAndReorderingChangeNothing) {
 }
 
 TEST_F(ReportIngestTest, ForgedBatchesAreRefusedAndStoreNothing) {
-  ReportIngest ingest(*store_);
+  ReportIngest ingest(*store_, *controller_key_);
   SigningKey other = std::move(SigningKey::Generate().value());
   EXPECT_EQ(ingest.Ingest("p1", Batch(1, {0x7F140001}, false, &other)).kind,
             IngestOutcome::kRefused);  // wrong key
@@ -129,7 +156,7 @@ TEST_F(ReportIngestTest, ForgedBatchesAreRefusedAndStoreNothing) {
 }
 
 TEST_F(ReportIngestTest, BatchesBeyondWhatTheProbeWasAskedAreRefusedAndCountedPerProbe) {
-  ReportIngest ingest(*store_);
+  ReportIngest ingest(*store_, *controller_key_);
   auto refusals = [&] {
     auto st = store_->store().Prepare("SELECT COUNT(*) FROM fleet_refusals WHERE probe_id = 'p1'");
     (void)st->Step();
@@ -138,7 +165,8 @@ TEST_F(ReportIngestTest, BatchesBeyondWhatTheProbeWasAskedAreRefusedAndCountedPe
   // A port its plan does not have (planting a service).
   IngestOutcome o = ingest.Ingest("p1", Batch(1, {0x7F140001}, false, nullptr, "p1", 6379));
   EXPECT_EQ(o.kind, IngestOutcome::kRefused);
-  EXPECT_NE(o.reason.find("port its plan for round"), std::string::npos) << o.reason;
+  EXPECT_NE(o.reason.find("127.20.0.1:6379, a pair its plan for round"), std::string::npos)
+      << o.reason;
   EXPECT_FALSE(o.ack);
   // Far more results than the plan's 1000 pairs.
   std::vector<Ipv4> many;
@@ -165,21 +193,57 @@ TEST_F(ReportIngestTest, BatchesBeyondWhatTheProbeWasAskedAreRefusedAndCountedPe
 }
 
 TEST_F(ReportIngestTest, APlanMadeLaterInTheRoundWidensWhatTheProbeMaySend) {
-  ReportIngest ingest(*store_);
+  ReportIngest ingest(*store_, *controller_key_);
   ASSERT_EQ(ingest.Ingest("p1", Batch(1, {0x7F140001})).kind, IngestOutcome::kCommitted);
-  ASSERT_TRUE(store_->store()
-                  .Exec("INSERT INTO fleet_plans(probe_id, version, round_id, created_at, "
-                        "summary_json, chunks) VALUES('p1', 2, " +
-                        std::to_string(round_) +
-                        R"(, 0, '{"standard_ports":"80","profiles":[{"ports":"8443"}]}', x''))")
-                  .ok());
   EXPECT_EQ(ingest.Ingest("p1", Batch(2, {0x7F140001}, false, nullptr, "p1", 8443)).kind,
+            IngestOutcome::kRefused);
+  StorePlan(2, Plan({}, {{{80}, {}}, {{8443}, {0x7F140001}}}));
+  EXPECT_EQ(ingest.Ingest("p1", Batch(3, {0x7F140001}, false, nullptr, "p1", 8443)).kind,
             IngestOutcome::kCommitted);
+}
+
+TEST_F(ReportIngestTest, EachAddressMayOnlyCarryThePortsItsPlanGaveIt) {
+  ASSERT_TRUE(store_->store().Exec("DELETE FROM fleet_plans").ok());
+  // Discovery slice 127.20.0.0/24 on 80 and 443; 127.20.0.9 listed on 8080 only (a
+  // narrowed host), 127.20.1.5 on 554 only; the rest of the region is not in this round.
+  StorePlan(1, Plan({{0x7F140000, 0x7F1400FF}},
+                    {{{80, 443}, {}}, {{554}, {0x7F140105}}, {{8080}, {0x7F140009}}}));
+  ReportIngest ingest(*store_, *controller_key_);
+  auto one = [&](uint64_t seq, Ipv4 ip, uint16_t port) {
+    return ingest.Ingest("p1", Batch(seq, {ip}, false, nullptr, "p1", port));
+  };
+  EXPECT_EQ(one(1, 0x7F140001, 80).kind, IngestOutcome::kCommitted);
+  EXPECT_EQ(one(2, 0x7F1400FF, 443).kind, IngestOutcome::kCommitted);
+  EXPECT_EQ(one(3, 0x7F140009, 8080).kind, IngestOutcome::kCommitted);
+  EXPECT_EQ(one(4, 0x7F140105, 554).kind, IngestOutcome::kCommitted);
+  // In the region, but outside the slice: a planted host.
+  IngestOutcome o = one(5, 0x7F140101, 80);
+  EXPECT_EQ(o.kind, IngestOutcome::kRefused);
+  EXPECT_NE(o.reason.find("127.20.1.1:80, a pair its plan for round"), std::string::npos)
+      << o.reason;
+  // A listed host on a port of the standard set its narrowed plan left out.
+  EXPECT_EQ(one(5, 0x7F140009, 80).kind, IngestOutcome::kRefused);
+  EXPECT_EQ(one(5, 0x7F140105, 443).kind, IngestOutcome::kRefused);
+  // A port that only another host's profile has.
+  EXPECT_EQ(one(5, 0x7F140002, 554).kind, IngestOutcome::kRefused);
+  EXPECT_EQ(Rows("fleet_results"), 4);
+}
+
+TEST_F(ReportIngestTest, APlanTheControllerDidNotSignIsNoScopeAtAll) {
+  ASSERT_TRUE(store_->store().Exec("DELETE FROM fleet_plans").ok());
+  SigningKey other = std::move(SigningKey::Generate().value());
+  StorePlan(1, Plan({{0x7F140000, 0x7F1401FF}}, {{{80, 443}, {}}}), &other);
+  ReportIngest ingest(*store_, *controller_key_);
+  IngestOutcome o = ingest.Ingest("p1", Batch(1, {0x7F140001}));
+  EXPECT_EQ(o.kind, IngestOutcome::kRefused);
+  EXPECT_NE(o.reason.find("its plan version 1 of round"), std::string::npos) << o.reason;
+  EXPECT_NE(o.reason.find("signature"), std::string::npos) << o.reason;
+  EXPECT_EQ(Rows("fleet_results"), 0);
 }
 
 TEST_F(ReportIngestTest, ARoundWithoutAPlanForTheProbeTakesNothing) {
   ASSERT_TRUE(store_->store().Exec("DELETE FROM fleet_plans").ok());
-  ReportIngest ingest(*store_);
+  ReportIngest ingest(*store_, *controller_key_);
   IngestOutcome o = ingest.Ingest("p1", Batch(1, {0x7F140001}));
   EXPECT_EQ(o.kind, IngestOutcome::kRefused);
   EXPECT_NE(o.reason.find("no plan of round"), std::string::npos) << o.reason;
