@@ -64,6 +64,11 @@ if(NOT NARROWSCAN_PROBE_ONLY)
   find_package(SQLite3 REQUIRED)
   add_library(ns::sqlite ALIAS SQLite::SQLite3)
   find_package(spdlog CONFIG REQUIRED)
+  # cpp-httplib (the status server of `serve --http`): Debian 12 ships it compiled
+  # (libcpp-httplib.so) and its pkg-config file carries the feature defines the library
+  # was built with, which the header needs too so both sides agree on the classes.
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+  add_library(ns::httplib ALIAS PkgConfig::HTTPLIB)
 endif()
 
 if(NARROWSCAN_BUILD_TESTS)

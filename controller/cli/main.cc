@@ -7,6 +7,7 @@
 #include "controller/curate/commands/curate_commands.h"
 #include "controller/estimation/commands/estimation_commands.h"
 #include "controller/fleet/fleet_commands.h"
+#include "controller/http/serve_status.h"
 #include "controller/report/report_commands.h"
 
 int main(int argc, char** argv) {
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
   narrowscan::RegisterEstimationCommands(&app);
   narrowscan::RegisterSweepCommand(&app);
   narrowscan::RegisterEvaluateCommand(&app);
-  narrowscan::RegisterFleetCommands(&app);
+  narrowscan::RegisterFleetCommands(&app, narrowscan::http::StartServeStatus);
 
   try {
     app.parse(argc, argv);

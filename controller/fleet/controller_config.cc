@@ -5,6 +5,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "common/listen_address.h"
 #include "common/port_list.h"
 #include "common/toml_config_file.h"
 
@@ -43,7 +44,8 @@ std::vector<std::string_view> KnownKeys() {
                                         "estimation.threshold",
                                         "estimation.alpha",
                                         "rounds.deadline_seconds",
-                                        "rounds.interval_seconds"};
+                                        "rounds.interval_seconds",
+                                        "http.listen"};
   keys.insert(keys.end(), MqttTableKeys().begin(), MqttTableKeys().end());
   return keys;
 }
@@ -131,6 +133,13 @@ Result<ControllerConfig> Load(const TomlConfigFile& t) {
       integer("rounds.deadline_seconds", 3600, 1, int64_t{366} * 86400, &c.deadline_seconds) &&
       integer("rounds.interval_seconds", 0, 0, int64_t{366} * 86400, &c.interval_seconds);
   if (!ok) return error;
+  auto listen = t.String("http.listen", "");
+  if (!listen.ok()) return Error{listen.error()};
+  if (!listen->empty()) {
+    auto address = ParseListenAddress(*listen);
+    if (!address.ok()) return t.FailAt("http.listen", address.error());
+    c.http_listen = *address;
+  }
   return c;
 }
 

@@ -32,16 +32,20 @@
 //   [rounds]
 //   deadline_seconds = 3600                # a round ends when every probe is done or this passes
 //   interval_seconds = 0                   # > 0: start a round on this schedule (paper: 43200)
+//   [http]
+//   listen = "127.0.0.1:9100"              # status page, /metrics, JSON API (off when absent)
 // Relative paths are relative to the config file's folder. Any other key, or one of these
 // in another table, is refused with the nearest known key as a hint; every number is
 // range-checked and the MQTT URI is checked (no credentials in it).
 #ifndef NARROWSCAN_CONTROLLER_FLEET_CONTROLLER_CONFIG_H_
 #define NARROWSCAN_CONTROLLER_FLEET_CONTROLLER_CONFIG_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/listen_address.h"
 #include "common/mqtt/mqtt_link.h"
 #include "common/result.h"
 #include "controller/fleet/round_planning.h"
@@ -61,6 +65,7 @@ struct ControllerConfig {
   double threshold = 0.8, alpha = 1.0;
   int64_t deadline_seconds = 3600;
   int64_t interval_seconds = 0;
+  std::optional<ListenAddress> http_listen;  // `serve --http` overrides
 };
 
 // Errors name the file, the line and the key.

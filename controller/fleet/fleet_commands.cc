@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/exclusion_list.h"
+#include "common/listen_address.h"
 #include "common/port_list.h"
 #include "common/signature.h"
 #include "common/wire/messages.h"
@@ -27,6 +28,7 @@
 #include "controller/fleet/fleet_report.h"
 #include "controller/fleet/fleet_service.h"
 #include "controller/fleet/fleet_store.h"
+#include "controller/fleet/probe_json.h"
 #include "controller/fleet/profile_store.h"
 #include "controller/fleet/round_planning.h"
 #include "controller/store/store_lock.h"
@@ -170,14 +172,8 @@ void RegisterProbes(CLI::App* app) {
     std::string text = fmt::format("{:<16} {:<18} {:<20} {:>10} {:>8} {}\n", "id", "state",
                                    "last_seen", "progress", "spool", "region");
     for (const fleet::ProbeRecord& p : Take(store->Probes())) {
-      json status =
-          p.status_json.empty() ? json::object() : json::parse(p.status_json, nullptr, false);
-      if (status.is_discarded()) status = json::object();
-      json j = {{"id", p.id},
-                {"state", p.state},
-                {"last_seen", p.last_seen},
-                {"region", RangesJson(p.region)},
-                {"status", status}};
+      json j = fleet::ProbeJson(p);
+      json status = j["status"];
       arr.push_back(j);
       std::string progress = "-", spool = "-";
       if (status.contains("total") && status["total"].get<uint64_t>() > 0)
@@ -547,9 +543,9 @@ void RegisterReport(CLI::App* app) {
 std::atomic<bool> g_stop{false};
 extern "C" void OnStopSignal(int) { g_stop = true; }
 
-void RegisterServe(CLI::App* app) {
+void RegisterServe(CLI::App* app, ServeCompanion companion) {
   struct Opts {
-    std::string config, store;
+    std::string config, store, http;
     std::vector<std::string> db;
   };
   auto o = std::make_shared<Opts>();
@@ -558,8 +554,16 @@ void RegisterServe(CLI::App* app) {
   serve->add_option("--config", o->config, "controller.toml")->required()->check(CLI::ExistingFile);
   serve->add_option("--store", o->store, "SQLite store (overrides the config's `store`)");
   serve->add_option("--db", o->db, "Device DB files/folders (overrides the config; 'default')");
-  serve->callback([o] {
+  serve->add_option("--http", o->http,
+                    "Serve the status page, /metrics and the JSON API on ADDR:PORT "
+                    "(overrides [http] listen)");
+  serve->callback([o, companion] {
     fleet::ControllerConfig config = Take(fleet::LoadControllerConfig(o->config), kExitBadInput);
+    if (!o->http.empty()) {
+      auto listen = ParseListenAddress(o->http);
+      if (!listen.ok()) throw CommandExit{kExitBadInput, "--http " + listen.error()};
+      config.http_listen = *listen;
+    }
     if (!o->store.empty()) config.store = o->store;
     if (config.store.empty()) config.store = DefaultStorePath();
     if (!o->db.empty()) config.device_db = o->db;
@@ -586,7 +590,12 @@ void RegisterServe(CLI::App* app) {
                  config.mqtt.uri, link->Connected() ? "connected" : "connecting", entries);
     fleet::FleetService service(config, *store, *link, std::move(key), estimator);
     service.RetainOnConnect(holder.topic(), holder.record());
+    fleet::ServiceBoard board;
+    service.ShowOn(&board);
+    std::shared_ptr<void> beside;
+    if (companion) beside = Take(companion(config, board));
     Status s = service.Run(g_stop);
+    beside.reset();
     holder.Release(*link);
     link->Stop();
     const auto& c = service.counters();
@@ -598,8 +607,8 @@ void RegisterServe(CLI::App* app) {
 
 }  // namespace
 
-void RegisterFleetCommands(CLI::App* app) {
-  RegisterServe(app);
+void RegisterFleetCommands(CLI::App* app, ServeCompanion companion) {
+  RegisterServe(app, std::move(companion));
   RegisterKeys(app);
   RegisterProbes(app);
   RegisterTargets(app);

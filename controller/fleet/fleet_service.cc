@@ -63,6 +63,12 @@ Status FleetService::Run(const std::atomic<bool>& stop) {
     if (MonotonicNs() - last_advance >= 200'000'000) {
       if (Status s = Advance(); !s.ok()) return s;
       last_advance = MonotonicNs();
+      if (board_) {
+        shown_.counters = counters_;
+        shown_.broker_connected = link_.Connected();
+        shown_.last_turn_unix = UnixNow();
+        board_->Publish(shown_);
+      }
     }
   }
   return Status::Ok();
@@ -185,6 +191,7 @@ HostUpdateOptions FleetService::UpdateOptions() const {
 }
 
 Status FleetService::CloseRound(int64_t round_id, const std::string& reason) {
+  const int64_t begin_ns = MonotonicNs();
   auto estimated = EstimateDirtyHosts(store_, estimator_, UpdateOptions());
   if (!estimated.ok()) return Error{estimated.error()};
   counters_.hosts_estimated += *estimated;
@@ -192,6 +199,8 @@ Status FleetService::CloseRound(int64_t round_id, const std::string& reason) {
   if (!silent.ok()) return Error{silent.error()};
   auto profiles = LearnProfiles(store_, round_id, config_.plan.planner.silent_rechecks);
   if (!profiles.ok()) return Error{profiles.error()};
+  shown_.closed_round = round_id;
+  shown_.estimation_seconds = static_cast<double>(MonotonicNs() - begin_ns) / 1e9;
   if (Status s = store_.EndRound(round_id, reason); !s.ok()) return s;
   (void)store_.Audit("round.end", fmt::format("round {}: {}", round_id, reason));
   spdlog::info("round {} ended ({}): {} hosts estimated, {} planned hosts silent, {} profiles",
@@ -216,8 +225,11 @@ Status FleetService::Advance() {
   const int64_t now = UnixNow();
   if (*round && (*round)->state == "requested") {
     const int64_t id = (*round)->id;
+    const int64_t begin_ns = MonotonicNs();
     auto plans = PlanRound(store_, id, config_.plan, key_);
     if (!plans.ok()) return Error{fmt::format("planning round {}: {}", id, plans.error())};
+    shown_.planned_round = id;
+    shown_.planning_seconds = static_cast<double>(MonotonicNs() - begin_ns) / 1e9;
     auto st = store_.store().Prepare(
         "UPDATE fleet_rounds SET state = 'running', started_at = ?, deadline = ? WHERE id = ?");
     if (!st.ok()) return Error{st.error()};

@@ -11,7 +11,9 @@
 //   - a new exclusion version is signed and published at once (retained);
 //   - after every (re)connect the latest plans and exclusions are published again, so
 //     a broker that lost its retained messages gets them back;
-//   - with a schedule, a round is requested every interval.
+//   - with a schedule, a round is requested every interval;
+//   - after each turn, a snapshot (counters, broker, timings) goes to the ServiceBoard
+//     it shows on, if any (service_board.h), for the status server's threads.
 #ifndef NARROWSCAN_CONTROLLER_FLEET_FLEET_SERVICE_H_
 #define NARROWSCAN_CONTROLLER_FLEET_FLEET_SERVICE_H_
 
@@ -30,13 +32,9 @@
 #include "controller/fleet/fleet_store.h"
 #include "controller/fleet/host_update.h"
 #include "controller/fleet/report_ingest.h"
+#include "controller/fleet/service_board.h"
 
 namespace narrowscan::fleet {
-
-struct ServiceCounters {
-  uint64_t batches_committed = 0, batches_duplicate = 0, batches_refused = 0;
-  uint64_t results_committed = 0, statuses = 0, hosts_estimated = 0;
-};
 
 class FleetService {
  public:
@@ -48,6 +46,9 @@ class FleetService {
   Status Run(const std::atomic<bool>& stop);
 
   const ServiceCounters& counters() const { return counters_; }
+
+  // Publishes a snapshot on `board` after every turn (nullptr: none). Set before Run.
+  void ShowOn(ServiceBoard* board) { board_ = board; }
 
   // A retained message published on every (re)connect, as the plans and the exclusion
   // list are (the broker may have lost it): e.g. the client id's holder record.
@@ -76,6 +77,8 @@ class FleetService {
   uint64_t seen_connects_ = 0;
   int64_t published_exclusion_version_ = -1;
   int64_t last_estimate_ns_ = 0;
+  ServiceBoard* board_ = nullptr;
+  ServiceSnapshot shown_;  // what the next Publish shows (timings, rounds)
   std::vector<std::pair<std::string, std::string>> retain_on_connect_;
 };
 

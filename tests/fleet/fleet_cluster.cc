@@ -142,15 +142,13 @@ CommandOutput FleetCluster::Narrowscan(const std::vector<std::string>& args, boo
   return out;
 }
 
-bool FleetCluster::ReserveBrokerPort() {
-  // Below the ephemeral range, so the scans' outgoing connections cannot take the port
-  // before the broker binds it; free now (a bind succeeds) and nothing listens on it
-  // until StartBroker().
+int FreeLoopbackPort(unsigned salt) {
   int ephemeral_first = 32768;
   std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_first;
   const int span = std::max(1, ephemeral_first - 20000);
   for (int attempt = 0; attempt < 100; ++attempt) {
-    const int port = 20000 + static_cast<int>((::getpid() * 7919u + attempt * 104729u) % span);
+    const int port =
+        20000 + static_cast<int>((::getpid() * 7919u + salt + attempt * 104729u) % span);
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -158,13 +156,16 @@ bool FleetCluster::ReserveBrokerPort() {
     addr.sin_port = htons(static_cast<uint16_t>(port));
     const bool free = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     if (fd >= 0) ::close(fd);
-    if (free) {
-      broker_port_ = port;
-      return true;
-    }
+    if (free) return port;
   }
-  ADD_FAILURE() << "no free loopback port for the broker";
-  return false;
+  return 0;
+}
+
+bool FleetCluster::ReserveBrokerPort() {
+  // Free now (a bind succeeds) and nothing listens on it until StartBroker().
+  broker_port_ = FreeLoopbackPort(0);
+  if (broker_port_ == 0) ADD_FAILURE() << "no free loopback port for the broker";
+  return broker_port_ != 0;
 }
 
 std::string FleetCluster::Log(const std::string& name) const {
@@ -246,10 +247,11 @@ void FleetCluster::WriteConfigs(double rate) {
   }
 }
 
-bool FleetCluster::StartController() {
-  controller_ = Spawn(
-      {bin_dir_ + "/controller/cli/narrowscan", "serve", "--config", dir_ + "/controller.toml"},
-      dir_ + "/controller.log");
+bool FleetCluster::StartController(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {bin_dir_ + "/controller/cli/narrowscan", "serve", "--config",
+                                   dir_ + "/controller.toml"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  controller_ = Spawn(argv, dir_ + "/controller.log");
   return controller_ > 0;
 }
 

@@ -28,6 +28,11 @@ struct CommandOutput {
   std::string out;
 };
 
+// A loopback port nothing is bound to now, in 20000 up to the ephemeral range (so
+// the scans' outgoing connections cannot take it first), picked by `salt` and the pid;
+// 0 when none is free.
+int FreeLoopbackPort(unsigned salt);
+
 class FleetCluster {
  public:
   enum class Broker { kStartNow, kStartLater };
@@ -44,7 +49,7 @@ class FleetCluster {
   // `narrowscan ARGS --store <store>` (store appended where the command takes one).
   CommandOutput Narrowscan(const std::vector<std::string>& args, bool with_store = true);
 
-  bool StartController();
+  bool StartController(const std::vector<std::string>& extra_args = {});  // e.g. --http
   void KillController(int signal);
   bool StartProbe(const std::string& id);
   void KillProbe(const std::string& id, int signal);

@@ -128,6 +128,22 @@ TEST_F(HardeningCli, ServeRefusesAConfigItDoesNotUnderstand) {
       << o.err;
 }
 
+TEST_F(HardeningCli, ServeRefusesABadHttpListenAddressNamingIt) {
+  std::ofstream(dir_ / "controller.toml") << "store = \"ns.db\"\n";
+  const Outcome flag = Run("serve --config controller.toml --http 127.0.0.1:99999");
+  EXPECT_EQ(flag.code, 2) << flag.err;
+  EXPECT_NE(flag.err.find("--http '127.0.0.1:99999': PORT must be a number 1..65535"),
+            std::string::npos)
+      << flag.err;
+  std::ofstream(dir_ / "controller.toml")
+      << "store = \"ns.db\"\n[http]\nlisten = \"localhost:9100\"\n";
+  const Outcome key = Run("serve --config controller.toml");
+  EXPECT_EQ(key.code, 2) << key.err;
+  EXPECT_NE(key.err.find("controller.toml:3"), std::string::npos) << key.err;
+  EXPECT_NE(key.err.find("'localhost:9100': ADDR must be an IPv4 address"), std::string::npos)
+      << key.err;
+}
+
 TEST_F(HardeningCli, ASecondServeOnTheSameStoreExits1) {
   ASSERT_EQ(Run("keys init --key controller.key --pub controller.pub").code, 0);
   ASSERT_EQ(Run("targets add 127.0.0.0/24 --store ns.db").code, 0);
